@@ -1,0 +1,69 @@
+# The two commands of the README: `make run` and `make test`. Everything else supports them.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Local runs are development runs; production sets DEBUG=0 and a SECRET_KEY of its own.
+export DEBUG ?= 1
+
+# The first interpreter >= 3.12 on the PATH (pyenv reads .python-version for the versioned names).
+PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 python; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 \
+	&& { echo $$p; break; }; done)
+
+.PHONY: help run test test-postgres lint format lock setup clean
+
+help:
+	@echo "make run            install into $(VENV), migrate, load the seeds, serve on http://$(HOST):$(PORT)"
+	@echo "make test           the same set-up, then the test suite (DATABASE_URL selects PostgreSQL)"
+	@echo "make test-postgres  the test suite against the local PostgreSQL server"
+	@echo "make lint           ruff check and format check"
+	@echo "make lock           re-resolve the dependencies into requirements.lock"
+
+$(BIN)/python:
+	@if [ -z "$(PYTHON)" ]; then \
+		echo "error: Python 3.12 or newer is needed and none was found on the PATH" >&2; \
+		echo "       (looked for python3.14, python3.13, python3.12, python3, python)." >&2; \
+		echo "       Install one (e.g. 'apt-get install python3' on a recent Debian, or pyenv) or pass PYTHON=/path/to/python3.12." >&2; \
+		exit 1; fi
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml requirements.lock
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev]'
+	touch $@
+
+setup: $(VENV)/.installed
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py load_seeds
+
+run: setup
+	$(BIN)/python manage.py ensure_editor
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: setup
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-postgres:
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(MAKE) test
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+lock: $(BIN)/python
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/python -m pip install --quiet -e '.[dev]'
+	{ echo "# Exact versions a fresh install resolves to; regenerate with 'make lock'."; \
+	  .lock-venv/bin/python -m pip freeze --exclude-editable | sort; } > requirements.lock
+	rm -rf .lock-venv
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache
