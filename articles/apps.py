@@ -1,0 +1,8 @@
+"""Outlets, articles and getting their text in."""
+
+from django.apps import AppConfig
+
+
+class ArticlesConfig(AppConfig):
+    name = "articles"
+    verbose_name = "Articles"

@@ -1,0 +1,61 @@
+"""Outlets and the articles they publish: the text every attribution points into."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Outlet(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    url = models.URLField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ArticleQuerySet(models.QuerySet):
+    def for_list(self) -> ArticleQuerySet:
+        return self.select_related("outlet").defer("body")
+
+
+class Article(models.Model):
+    title = models.CharField(max_length=500)
+    slug = models.SlugField(max_length=200, unique=True)
+    outlet = models.ForeignKey(
+        Outlet, on_delete=models.PROTECT, related_name="articles", null=True, blank=True
+    )
+    published_on = models.DateField(db_index=True)
+    url = models.URLField(max_length=1000, blank=True)
+    byline = models.CharField(max_length=300, blank=True)
+    body = models.TextField(
+        help_text="The article's text as published. Attribution spans are character offsets "
+        "into it, so editing it may move them: the span checks will say which."
+    )
+    language = models.CharField(max_length=16, default="en", help_text="BCP 47 tag, e.g. en, ar.")
+    source_file = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="The file the article was imported from; re-importing it updates this article.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_file"],
+                condition=~models.Q(source_file=""),
+                name="article_unique_source_file",
+            ),
+        ]
+        indexes = [models.Index(fields=["outlet", "published_on"], name="article_outlet_date")]
+
+    def __str__(self) -> str:
+        return self.title

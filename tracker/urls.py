@@ -1,0 +1,17 @@
+"""Root URLs: the admin, the health check, and (as they are built) the public pages and the API."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import path
+
+from tracker import views
+
+admin.site.site_header = "Attribution tracker"
+admin.site.site_title = "Attribution tracker"
+admin.site.index_title = "Editors' desk"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("healthz", views.healthz, name="healthz"),
+]
