@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.utils.text import Truncator
+from django.utils.text import Truncator, slugify
 
 from articles.models import Article
 from tracker.querysets import (
@@ -186,6 +186,11 @@ class Source(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs) -> None:
+        if not self.slug:
+            self.slug = unique_slug(Source, self.name)
+        super().save(*args, **kwargs)
+
     @property
     def default_anonymity(self) -> str:
         return {
@@ -210,7 +215,9 @@ class Claim(models.Model):
     Status = ClaimStatus
 
     text = models.TextField(help_text="The proposition, stated once, in plain words.")
-    slug = models.SlugField(max_length=150, unique=True)
+    slug = models.SlugField(
+        max_length=150, unique=True, blank=True, help_text="Made from the text when left empty."
+    )
     about = models.ManyToManyField(
         Actor, blank=True, related_name="claims_about", help_text="The actors the claim is about."
     )
@@ -233,6 +240,11 @@ class Claim(models.Model):
 
     def __str__(self) -> str:
         return Truncator(self.text).chars(90)
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.slug:
+            self.slug = unique_slug(Claim, Truncator(self.text).words(10, truncate=""))
+        super().save(*args, **kwargs)
 
 
 class Stance(models.TextChoices):
@@ -338,6 +350,17 @@ class Attribution(models.Model):
         )
         if errors:
             raise ValidationError(errors)
+
+
+def unique_slug(model: type[models.Model], text: str) -> str:
+    """A slug made from text that no row of the model has yet."""
+    max_length = model._meta.get_field("slug").max_length - 8
+    base = slugify(text)[:max_length].strip("-") or model._meta.model_name
+    taken = set(model.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
 
 
 def span_errors(
