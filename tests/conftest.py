@@ -152,7 +152,7 @@ def grow(newsroom: Newsroom, n: int) -> None:
                 **span_of(BODY, passage),
             )
             Attribution.objects.create(
-                claim=newsroom.claim, source=source, article=article, stance=stance,
+                claim=newsroom.claim, source=source, article=newsroom.article, stance=stance,
                 **span_of(BODY, passage),
             )  # fmt: skip
 

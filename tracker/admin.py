@@ -167,11 +167,8 @@ class AttributionInline(admin.StackedInline):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        widget = getattr(field.widget, "widget", None)
-        if isinstance(widget, AutocompleteSelect) and not isinstance(
-            widget, KnownAutocompleteSelect
-        ):
-            widget.__class__ = KnownAutocompleteSelect
+        if type(field.widget) is AutocompleteSelect:
+            field.widget.__class__ = KnownAutocompleteSelect
         return field
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models, transaction
 from django.utils.text import Truncator, slugify
 
@@ -280,7 +281,9 @@ class Attribution(models.Model):
         help_text='How the article names the source: "five Syrian opposition sources".',
     )
     count = models.PositiveIntegerField(
-        default=1, help_text="How many people the wording stands for (1 where the text is silent)."
+        default=1,
+        validators=[MinValueValidator(1)],
+        help_text="How many people the wording stands for (1 where the text is silent)."
     )
     anonymity = models.CharField(max_length=16, choices=Anonymity, default=Anonymity.NAMED)
     quote = models.TextField(
@@ -315,6 +318,7 @@ class Attribution(models.Model):
                 condition=models.Q(span_start__gte=0)
                 & models.Q(span_end__gt=models.F("span_start")),
                 name="attribution_span_order",
+                violation_error_message="The span must end after it starts.",
             ),
             models.UniqueConstraint(
                 fields=["claim", "source", "article", "stance"],

@@ -113,11 +113,12 @@ TEMPLATES = [
 
 # SQLite by default, in the git-ignored data folder; PostgreSQL (production) via DATABASE_URL.
 DATABASE_URL = env("DATABASE_URL")
+CONN_MAX_AGE = env_int("CONN_MAX_AGE", 60)  # seconds a PostgreSQL connection is reused
 if DATABASE_URL:
     DATABASES = {
         "default": dj_database_url.parse(
             DATABASE_URL,
-            conn_max_age=env_int("CONN_MAX_AGE", 60),
+            conn_max_age=CONN_MAX_AGE,
             conn_health_checks=True,
         )
     }

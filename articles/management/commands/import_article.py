@@ -38,7 +38,7 @@ class Command(BaseCommand):
         created = sum(r.created for r in results)
         updated = sum(r.changed and not r.created for r in results)
         for result in results:
-            if self.verbosity > 1:
+            if options["verbosity"] > 1:
                 self.stdout.write(f"  {result.article.slug}: {result.article.title}")
         self.stdout.write(
             f"Imported {len(results)} article file(s): {created} created, {updated} updated, "
