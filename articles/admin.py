@@ -36,9 +36,15 @@ class ArticleAdmin(admin.ModelAdmin):
     readonly_fields = ("source_file", "created_at", "updated_at")
     show_full_result_count = False
     fieldsets = (
-        (None, {"fields": ("title", "slug", "outlet", "published_on", "byline", "url", "language")}),
+        (
+            None,
+            {"fields": ("title", "slug", "outlet", "published_on", "byline", "url", "language")},
+        ),
         ("Text", {"fields": ("body",)}),
-        ("Record", {"fields": ("source_file", "created_at", "updated_at"), "classes": ("collapse",)}),
+        (
+            "Record",
+            {"fields": ("source_file", "created_at", "updated_at"), "classes": ("collapse",)},
+        ),
     )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Article]:

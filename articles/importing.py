@@ -60,7 +60,8 @@ def parse_article_text(text: str, *, path: Path | str = "<text>") -> ArticleText
     try:
         published_on = date.fromisoformat(match["date"])
     except ValueError as exc:
-        raise ArticleFileError(path, f"{match['date']!r} is not a valid date: {exc}", line=line)
+        message = f"{match['date']!r} is not a valid date: {exc}"
+        raise ArticleFileError(path, message, line=line) from None
     body = text[match.end() :].strip()
     if not body:
         raise ArticleFileError(path, "there is no article body after the date", line=line)

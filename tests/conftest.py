@@ -80,24 +80,40 @@ def newsroom(db) -> Newsroom:
         name="Syrian opposition sources", slug="sos", kind="anonymous", actor=opposition
     )
     spokesman = Source.objects.create(
-        name="Ministry spokesman", slug="spokesman", kind="anonymous", role="spokesman",
+        name="Ministry spokesman",
+        slug="spokesman",
+        kind="anonymous",
+        role="spokesman",
         actor=government,
     )
     claim = Claim.objects.create(text="The recruitment drive accelerated.", slug="drive")
     claim.about.add(russia)
     anonymous_five = Attribution.objects.create(
-        claim=claim, source=opposition_sources, article=article, stance="asserts",
-        wording="Five Syrian opposition sources", count=5, anonymity="anonymous",
+        claim=claim,
+        source=opposition_sources,
+        article=article,
+        stance="asserts",
+        wording="Five Syrian opposition sources",
+        count=5,
+        anonymity="anonymous",
         **span_of(BODY, "Five Syrian opposition sources said the drive accelerated."),
     )
     no_response = Attribution.objects.create(
-        claim=claim, source=ministry_source, article=article, stance="no_response",
+        claim=claim,
+        source=ministry_source,
+        article=article,
+        stance="no_response",
         wording="The Russian Defence Ministry",
         **span_of(BODY, "The Russian Defence Ministry did not respond to questions."),
     )
     denial = Attribution.objects.create(
-        claim=claim, source=spokesman, article=article, stance="denies",
-        wording="A spokesman", anonymity="anonymous", quote="We never did that,",
+        claim=claim,
+        source=spokesman,
+        article=article,
+        stance="denies",
+        wording="A spokesman",
+        anonymity="anonymous",
+        quote="We never did that,",
         **span_of(BODY, 'A spokesman denied it. "We never did that," he said.'),
     )
     return Newsroom(
@@ -130,7 +146,9 @@ def grow(newsroom: Newsroom, n: int) -> None:
     outlet = Outlet.objects.create(name=f"Outlet {n}", slug=f"outlet-{n}")
     for i in range(n):
         actor = Actor.objects.create(
-            name=f"Actor {n}-{i}", slug=f"actor-{n}-{i}", kind="armed_group",
+            name=f"Actor {n}-{i}",
+            slug=f"actor-{n}-{i}",
+            kind="armed_group",
             parent=newsroom.russia if i % 2 else None,
         )
         ActorAlias.objects.create(actor=actor, name=f"Alias {n}-{i}")
@@ -138,8 +156,11 @@ def grow(newsroom: Newsroom, n: int) -> None:
             name=f"Source {n}-{i}", slug=f"source-{n}-{i}", kind="person", actor=actor
         )
         article = Article.objects.create(
-            title=f"Article {n}-{i}", slug=f"article-{n}-{i}", outlet=outlet,
-            published_on=datetime.date(2021, 1, 1) + datetime.timedelta(days=i), body=BODY,
+            title=f"Article {n}-{i}",
+            slug=f"article-{n}-{i}",
+            outlet=outlet,
+            published_on=datetime.date(2021, 1, 1) + datetime.timedelta(days=i),
+            body=BODY,
         )
         claim = Claim.objects.create(text=f"Claim {n}-{i}", slug=f"claim-{n}-{i}")
         claim.about.add(actor)
@@ -148,7 +169,10 @@ def grow(newsroom: Newsroom, n: int) -> None:
             ("denies", 'A spokesman denied it. "We never did that," he said.'),
         ):
             Attribution.objects.create(
-                claim=claim, source=source, article=article, stance=stance,
+                claim=claim,
+                source=source,
+                article=article,
+                stance=stance,
                 **span_of(BODY, passage),
             )
             Attribution.objects.create(

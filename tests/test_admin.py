@@ -52,7 +52,9 @@ FILTERED = [
 
 
 def test_the_editors_group_can_curate_everything_but_users(db):
-    codenames = set(Group.objects.get(name="Editors").permissions.values_list("codename", flat=True))
+    codenames = set(
+        Group.objects.get(name="Editors").permissions.values_list("codename", flat=True)
+    )
     for model in ("article", "outlet", "actor", "actoralias", "source", "claim", "attribution"):
         assert {f"add_{model}", f"change_{model}", f"delete_{model}", f"view_{model}"} <= codenames
     assert "view_response" in codenames
@@ -80,7 +82,8 @@ def test_every_changelist_loads_in_the_same_number_of_queries_at_two_sizes(
     # session, user, the user's group permissions, the page's rows, a "more than one page?" count
     # of at most a page and one row (no full COUNT: show_full_result_count is off), and the
     # filters' own lookups: at most 7.
-    print("QUERIES", model, large); assert large <= 70
+    print("QUERIES", model, large)
+    assert large <= 70
 
 
 @pytest.mark.parametrize("query", FILTERED)
@@ -128,9 +131,7 @@ def test_every_change_form_loads_in_the_same_number_of_queries_at_two_sizes(
     assert small == large, "\n".join(sql)
 
 
-@pytest.mark.parametrize(
-    "model", ["outlet", "article", "actor", "source", "claim", "attribution"]
-)
+@pytest.mark.parametrize("model", ["outlet", "article", "actor", "source", "claim", "attribution"])
 def test_every_add_form_loads(editor_client, db, model):
     app = "articles" if model in ("outlet", "article") else "tracker"
     assert editor_client.get(reverse(f"admin:{app}_{model}_add")).status_code == 200

@@ -46,7 +46,11 @@ def test_it_takes_a_title_and_an_outlet(tmp_path):
     path = write(tmp_path, "a.txt", "date 2024-02-03\nBody text. More.")
     run(str(path), "--title", "My title", "--outlet", "wire")
     article = Article.objects.get()
-    assert (article.title, article.outlet.slug, article.body) == ("My title", "wire", "Body text. More.")
+    assert (article.title, article.outlet.slug, article.body) == (
+        "My title",
+        "wire",
+        "Body text. More.",
+    )
 
 
 def test_reimporting_a_file_updates_its_article(tmp_path):

@@ -1,4 +1,4 @@
-"""The attribution model: database constraints, span and quote checks, the actor tree, the querysets."""
+"""The attribution model: database constraints, span and quote checks, actor tree, querysets."""
 
 from __future__ import annotations
 
@@ -121,8 +121,14 @@ def test_moving_an_actor_moves_its_whole_subtree(newsroom):
     newsroom.government.parent = new_root
     newsroom.government.save()
     newsroom.ministry.refresh_from_db()
-    assert newsroom.ministry.path == f"/{new_root.pk}/{newsroom.government.pk}/{newsroom.ministry.pk}/"
-    assert set(Actor.objects.subtree(new_root)) == {new_root, newsroom.government, newsroom.ministry}
+    assert (
+        newsroom.ministry.path == f"/{new_root.pk}/{newsroom.government.pk}/{newsroom.ministry.pk}/"
+    )
+    assert set(Actor.objects.subtree(new_root)) == {
+        new_root,
+        newsroom.government,
+        newsroom.ministry,
+    }
     assert set(Actor.objects.subtree(newsroom.russia)) == {newsroom.russia}
 
 

@@ -21,7 +21,7 @@ from tracker.querysets import RESPONSES
 
 
 def count_of(queryset: QuerySet, field: str) -> Coalesce:
-    """A correlated COUNT for each displayed row only (a page of 100), not a GROUP BY of the table."""
+    """A correlated COUNT for the displayed rows only (a page), not a GROUP BY of the table."""
     counted = (
         queryset.filter(**{field: OuterRef("pk")})
         .order_by()

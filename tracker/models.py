@@ -31,7 +31,7 @@ class ActorKind(models.TextChoices):
 
 
 class Actor(models.Model):
-    """An entity in the world that analysts filter by; actors nest (ministry -> government -> state)."""
+    """An entity analysts filter by; actors nest (ministry -> government -> state)."""
 
     Kind = ActorKind
 
@@ -72,19 +72,6 @@ class Actor(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def clean(self) -> None:
-        if self.wikidata_id:
-            self.wikidata_id = self.wikidata_id.strip().upper()
-        self.country = self.country.strip().upper()
-        if self.parent_id and self.pk:
-            ancestor = self.parent
-            while ancestor is not None:
-                if ancestor.pk == self.pk:
-                    raise ValidationError(
-                        {"parent": f"{self.parent} is {self} itself or one of its sub-actors."}
-                    )
-                ancestor = ancestor.parent
-
     def save(self, *args, **kwargs) -> None:
         with transaction.atomic():
             if self.pk is None:
@@ -98,6 +85,19 @@ class Actor(models.Model):
             super().save(*args, **kwargs)
             if old_path and old_path != self.path:
                 self._move_descendants(old_path)
+
+    def clean(self) -> None:
+        if self.wikidata_id:
+            self.wikidata_id = self.wikidata_id.strip().upper()
+        self.country = self.country.strip().upper()
+        if self.parent_id and self.pk:
+            ancestor = self.parent
+            while ancestor is not None:
+                if ancestor.pk == self.pk:
+                    raise ValidationError(
+                        {"parent": f"{self.parent} is {self} itself or one of its sub-actors."}
+                    )
+                ancestor = ancestor.parent
 
     def _compute_path(self) -> str:
         prefix = "/"
@@ -283,7 +283,7 @@ class Attribution(models.Model):
     count = models.PositiveIntegerField(
         default=1,
         validators=[MinValueValidator(1)],
-        help_text="How many people the wording stands for (1 where the text is silent)."
+        help_text="How many people the wording stands for (1 where the text is silent).",
     )
     anonymity = models.CharField(max_length=16, choices=Anonymity, default=Anonymity.NAMED)
     quote = models.TextField(
@@ -393,7 +393,7 @@ def span_errors(
 
 
 class Response(Attribution):
-    """Attributions that are denials, refusals to comment or non-responses (the editors' Responses page)."""
+    """Denials, refusals to comment and non-responses: the editors' Responses page."""
 
     class Meta:
         proxy = True

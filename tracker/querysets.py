@@ -1,4 +1,4 @@
-"""The questions analysts ask, as QuerySet methods: by actor (with its sub-actors), responses, anonymity."""
+"""The questions analysts ask, as QuerySet methods: by actor, responses, anonymity."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Loading curated seeds: article files with their TOML annotations, checked whole, written all or nothing.
+"""Loading curated seeds: articles and TOML annotations, checked whole, written all or nothing.
 
 A seed folder holds article files (``NAME.txt``: the word ``date``, an ISO date, the body), an
 annotation file for each (``NAME.toml``: ``[article]``, ``[[claims]]``, ``[[attributions]]``) and
@@ -93,7 +93,11 @@ class SeedError:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.file}: {self.entry}: {self.message}" if self.entry else f"{self.file}: {self.message}"
+        return (
+            f"{self.file}: {self.entry}: {self.message}"
+            if self.entry
+            else f"{self.file}: {self.message}"
+        )
 
 
 class SeedErrors(ValueError):
@@ -183,12 +187,17 @@ class _Reader:
             try:
                 text = read_article_file(path)
             except ArticleFileError as exc:
-                self.error(Path(exc.path).name, f"line {exc.line}: {exc.message}" if exc.line else exc.message)
+                self.error(
+                    Path(exc.path).name,
+                    f"line {exc.line}: {exc.message}" if exc.line else exc.message,
+                )
                 continue
             file, doc = annotated.get(stem, (f"{stem}.toml", {}))
             meta = self._entries(file, {"article": [doc.get("article", {})]}, "article")
             attributions = self._entries(file, doc, "attributions")
-            self.articles.append((text, meta[0] if meta else Entry(file, "[article]", {}), attributions))
+            self.articles.append(
+                (text, meta[0] if meta else Entry(file, "[article]", {}), attributions)
+            )
         self._check_references()
 
     def _parse_toml(self, path: Path) -> dict | None:
@@ -210,7 +219,9 @@ class _Reader:
             return []
         entries = []
         for index, item in enumerate(raw, start=1):
-            entry = Entry(file, _label(section, index, item), item if isinstance(item, dict) else {})
+            entry = Entry(
+                file, _label(section, index, item), item if isinstance(item, dict) else {}
+            )
             if not isinstance(item, dict):
                 self.error(entry, "must be a table")
                 continue
@@ -232,8 +243,12 @@ class _Reader:
                     ok = False
                 continue
             if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-                expected = " or ".join(t.__name__ for t in (kind if isinstance(kind, tuple) else (kind,)))
-                self.error(entry, f"{key}: expected {expected}, got {type(value).__name__} {value!r}")
+                expected = " or ".join(
+                    t.__name__ for t in (kind if isinstance(kind, tuple) else (kind,))
+                )
+                self.error(
+                    entry, f"{key}: expected {expected}, got {type(value).__name__} {value!r}"
+                )
                 ok = False
             elif choices is not None and value not in choices:
                 self.error(entry, f"{key}: unknown value {value!r} (one of: {', '.join(choices)})")
@@ -265,7 +280,9 @@ class _Reader:
         slug = entry.data["slug"]
         previous = self.defined[section].get(slug)
         if previous is not None:
-            self.error(entry, f"slug {slug!r} is defined twice (also {previous.file}: {previous.label})")
+            self.error(
+                entry, f"slug {slug!r} is defined twice (also {previous.file}: {previous.label})"
+            )
             return
         self.defined[section][slug] = entry
 
@@ -319,12 +336,17 @@ class _Reader:
                 )
                 return
             if occurrence is not None and occurrence > len(hits):
-                self.error(entry, f"occurrence: {occurrence}, but the passage occurs {len(hits)} time(s)")
+                self.error(
+                    entry, f"occurrence: {occurrence}, but the passage occurs {len(hits)} time(s)"
+                )
                 return
             found = hits[(occurrence or 1) - 1]
             if (start, end) != (None, None) and (start, end) != (found, found + len(passage)):
-                self.error(entry, f"span_start/span_end {start}..{end} disagree with the passage "
-                                  f"found at {found}..{found + len(passage)}")
+                self.error(
+                    entry,
+                    f"span_start/span_end {start}..{end} disagree with the passage "
+                    f"found at {found}..{found + len(passage)}",
+                )
                 return
             start, end = found, found + len(passage)
         elif start is None or end is None:
@@ -334,11 +356,18 @@ class _Reader:
             self.error(entry, f"span_end: the span must end after it starts ({start}..{end})")
             return
         if end > len(body):
-            self.error(entry, f"span_end: {end} is past the end of the body of {name} ({len(body)} characters)")
+            self.error(
+                entry,
+                f"span_end: {end} is past the end of the body of {name} ({len(body)} characters)",
+            )
             return
         quote = entry.get("quote") or ""
         if quote and quote not in body[start:end]:
-            where = "is in the body but outside the passage" if quote in body else f"not found in the body of {name}"
+            where = (
+                "is in the body but outside the passage"
+                if quote in body
+                else f"not found in the body of {name}"
+            )
             self.error(entry, f"quote: {where}: {_preview(quote)}")
             return
         entry.data["span_start"], entry.data["span_end"] = start, end
@@ -352,7 +381,11 @@ def _label(section: str, index: int, item: Any) -> str:
     if section == "attributions":
         parts = [str(item.get(k, "?")) for k in ("claim", "source", "stance")]
         return f"attributions[{index}] ({' / '.join(parts)})"
-    return f"{section}[{index}] ({item['slug']})" if isinstance(item.get("slug"), str) else f"{section}[{index}]"
+    return (
+        f"{section}[{index}] ({item['slug']})"
+        if isinstance(item.get("slug"), str)
+        else f"{section}[{index}]"
+    )
 
 
 def _preview(text: str, limit: int = 60) -> str:
@@ -472,7 +505,10 @@ def _write(reader: _Reader, summary: LoadSummary) -> None:
             byline=meta.get("byline"),
             language=meta.get("language"),
         )
-        summary.record("articles", "created" if result.created else "updated" if result.changed else "unchanged")
+        summary.record(
+            "articles",
+            "created" if result.created else "updated" if result.changed else "unchanged",
+        )
         for entry in attributions:
             source = sources[entry.get("source")]
             _attribution, outcome = _upsert(

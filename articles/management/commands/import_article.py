@@ -34,7 +34,8 @@ class Command(BaseCommand):
         try:
             results = import_article_files(files, title=title, outlet=outlet_obj)
         except ArticleImportErrors as exc:
-            raise CommandError(f"nothing imported; {len(exc.errors)} file(s) broken:\n{exc}")
+            message = f"nothing imported; {len(exc.errors)} file(s) broken:\n{exc}"
+            raise CommandError(message) from None
         created = sum(r.created for r in results)
         updated = sum(r.changed and not r.created for r in results)
         for result in results:

@@ -1,0 +1,80 @@
+"""Settings from the environment: production needs a SECRET_KEY; bad values are named."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from io import StringIO
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.management import call_command
+
+ROOT = settings.BASE_DIR
+
+
+def load_settings(tmp_path, **env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in settings.ENV_VARS}
+    clean.update(DATA_DIR=str(tmp_path), **env)
+    return subprocess.run(
+        [sys.executable, "-c", "import tracker.settings as s; print(s.DEBUG, len(s.SECRET_KEY))"],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_a_production_start_without_secret_key_fails_with_a_clear_message(tmp_path):
+    result = load_settings(tmp_path, DEBUG="0")
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_a_production_start_with_a_secret_key_loads(tmp_path):
+    result = load_settings(tmp_path, DEBUG="0", SECRET_KEY="x" * 50)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "50"]
+
+
+def test_development_generates_and_keeps_a_key(tmp_path):
+    first = load_settings(tmp_path, DEBUG="1")
+    second = load_settings(tmp_path, DEBUG="1")
+    assert first.returncode == 0, first.stderr
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+    assert first.stdout == second.stdout
+
+
+def test_a_bad_boolean_is_named(tmp_path):
+    result = load_settings(tmp_path, DEBUG="maybe")
+    assert result.returncode != 0
+    assert "DEBUG='maybe' is not a boolean" in result.stderr
+
+
+def test_sqlite_runs_in_wal_mode_with_immediate_transactions():
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+        pytest.skip("SQLite settings only apply without DATABASE_URL")
+    options = settings.DATABASES["default"]["OPTIONS"]
+    assert options["transaction_mode"] == "IMMEDIATE"
+    assert "journal_mode=WAL" in options["init_command"]
+
+
+@pytest.mark.django_db
+def test_ensure_editor_creates_an_editor_once_with_a_random_password():
+    first, second = StringIO(), StringIO()
+    call_command("ensure_editor", stdout=first)
+    call_command("ensure_editor", stdout=second)
+    user = User.objects.get(username=settings.EDITOR_USERNAME)
+    password = first.getvalue().split("password '")[1].split("'")[0]
+    assert len(password) >= 12 and user.check_password(password)
+    assert user.is_staff and not user.is_superuser
+    assert list(user.groups.values_list("name", flat=True)) == ["Editors"]
+    assert "exists" in second.getvalue() and password not in second.getvalue()
+
+
+def test_the_health_check_reports_the_database(client, db):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"
