@@ -14,13 +14,14 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 python; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 \
 	&& { echo $$p; break; }; done)
 
-.PHONY: help run test test-postgres lint format lock setup clean
+.PHONY: help run test test-postgres lint format lock setup browser bench bench-smoke bench-tools clean
 
 help:
 	@echo "make run            install into $(VENV), migrate, load the seeds, serve on http://$(HOST):$(PORT)"
 	@echo "make test           the same set-up, then the test suite (DATABASE_URL selects PostgreSQL)"
 	@echo "make test-postgres  the test suite against the local PostgreSQL server"
 	@echo "make lint           ruff check and format check"
+	@echo "make bench          the benchmark (BENCH_CLAIMS=1000000): writes docs/benchmarks.md"
 	@echo "make lock           re-resolve the dependencies into requirements.lock"
 
 $(BIN)/python:
@@ -44,11 +45,47 @@ run: setup
 	$(BIN)/python manage.py ensure_editor
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: setup
+test: setup browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The browser tests drive Debian's Chromium; installed here when this user may (root on Debian).
+browser:
+	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing Chromium for the browser tests (Debian: chromium chromium-driver)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	else \
+		echo "note: no Chromium at /usr/bin/chromium: the browser tests will be skipped"; \
+		echo "      (as root: apt-get install chromium chromium-driver)"; \
+	fi
 
 test-postgres:
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(MAKE) test
+
+# The benchmark (docs/benchmarks.md): builds or reuses a corpus in SQLite and PostgreSQL, serves it
+# with gunicorn beside Datasette and a bare view, and loads each with wrk. Not part of `make test`.
+BENCH_CLAIMS ?= 1000000
+BENCH_DURATION ?= 10
+BENCH_CONNECTIONS ?= 4
+BENCH_OUT ?= docs/benchmarks.md
+BENCH_VENV := .bench-venv
+DATASETTE_VERSION := 0.65.5
+
+bench: $(VENV)/.installed bench-tools
+	$(BIN)/python manage.py bench --claims $(BENCH_CLAIMS) --duration $(BENCH_DURATION) \
+		--connections $(BENCH_CONNECTIONS) --out $(BENCH_OUT) --datasette $(BENCH_VENV)/bin/datasette
+
+# CI's smoke run: a small corpus and short loads, to show the benchmark works end to end.
+bench-smoke:
+	$(MAKE) bench BENCH_CLAIMS=3000 BENCH_DURATION=2 BENCH_OUT=data/bench/smoke.md
+
+bench-tools:
+	@command -v wrk >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+		else echo "error: the benchmark needs wrk (Debian: apt-get install wrk)" >&2; exit 1; fi; }
+	@[ -x $(BENCH_VENV)/bin/datasette ] || { $(PYTHON) -m venv $(BENCH_VENV) && \
+		$(BENCH_VENV)/bin/python -m pip install --quiet datasette==$(DATASETTE_VERSION); }
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.urls import reverse
 
 
 class Outlet(models.Model):
@@ -59,3 +60,7 @@ class Article(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        # A URL name, not an import: articles does not depend on tracker's code.
+        return reverse("tracker:article_detail", args=[self.pk])

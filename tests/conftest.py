@@ -86,7 +86,11 @@ def newsroom(db) -> Newsroom:
         role="spokesman",
         actor=government,
     )
-    claim = Claim.objects.create(text="The recruitment drive accelerated.", slug="drive")
+    claim = Claim.objects.create(
+        text="The recruitment drive accelerated.",
+        slug="drive",
+        first_reported_on=datetime.date(2020, 6, 7),
+    )
     claim.about.add(russia)
     anonymous_five = Attribution.objects.create(
         claim=claim,

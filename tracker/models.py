@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models, transaction
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import Truncator, slugify
 
 from articles.models import Article
@@ -85,6 +88,9 @@ class Actor(models.Model):
             super().save(*args, **kwargs)
             if old_path and old_path != self.path:
                 self._move_descendants(old_path)
+
+    def get_absolute_url(self) -> str:
+        return reverse("tracker:actor_detail", kwargs={"slug": self.slug})
 
     def clean(self) -> None:
         if self.wikidata_id:
@@ -192,6 +198,9 @@ class Source(models.Model):
             self.slug = unique_slug(Source, self.name)
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self) -> str:
+        return reverse("tracker:source_detail", args=[self.pk])
+
     @property
     def default_anonymity(self) -> str:
         return {
@@ -210,6 +219,12 @@ class ClaimStatus(models.TextChoices):
     UNPROVEN = "unproven", "Unproven"
 
 
+class ClaimManager(models.Manager.from_queryset(ClaimQuerySet)):
+    def get_queryset(self) -> ClaimQuerySet:
+        # The search vector is for the database's own use; rows never need to carry it.
+        return super().get_queryset().defer("search_vector")
+
+
 class Claim(models.Model):
     """One proposition, written once and reused by every article that repeats it."""
 
@@ -223,11 +238,18 @@ class Claim(models.Model):
         Actor, blank=True, related_name="claims_about", help_text="The actors the claim is about."
     )
     status = models.CharField(max_length=16, choices=Status, default=Status.UNRATED)
-    first_reported_on = models.DateField(null=True, blank=True)
+    first_reported_on = models.DateField(
+        default=timezone.localdate,
+        db_index=True,
+        help_text="The date of the earliest article that carries the claim.",
+    )
+    # Full-text search over the claim and its quotes, kept by PostgreSQL triggers (migration
+    # 0003); unused (and empty) on SQLite, where search falls back to LIKE.
+    search_vector = SearchVectorField(null=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ClaimQuerySet.as_manager()
+    objects = ClaimManager()
 
     class Meta:
         ordering = ["-first_reported_on", "-id"]
@@ -246,6 +268,9 @@ class Claim(models.Model):
         if not self.slug:
             self.slug = unique_slug(Claim, Truncator(self.text).words(10, truncate=""))
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("tracker:claim_detail", args=[self.pk])
 
 
 class Stance(models.TextChoices):

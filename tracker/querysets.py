@@ -5,13 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from django.db import models
+from django.db import connections, models
 from django.db.models import Exists, OuterRef
+from django.db.models.functions import Coalesce, RowNumber
 
 if TYPE_CHECKING:
     from tracker.models import Actor
 
 RESPONSES = ("denies", "declined", "no_response")
+# Source kinds that stand for no person, so their attributions count nobody.
+NOT_PEOPLE = ("document", "unattributed")
 
 
 def expand_stances(stances: Iterable[str]) -> list[str]:
@@ -35,6 +38,14 @@ class ActorQuerySet(models.QuerySet):
 
     def roots(self) -> ActorQuerySet:
         return self.filter(parent__isnull=True)
+
+    def most_cited(self) -> ActorQuerySet:
+        """Actors by how many attributions their own sources have, most first: one GROUP BY."""
+        return (
+            self.annotate(citations=models.Count("sources__attributions"))
+            .filter(citations__gt=0)
+            .order_by("-citations", "name")
+        )
 
 
 def _actor_ids(actor: Actor, include_children: bool) -> models.QuerySet | list[int]:
@@ -81,6 +92,53 @@ class AttributionQuerySet(models.QuerySet):
     def unattributed(self) -> AttributionQuerySet:
         return self.by_anonymity("unattributed")
 
+    def stance_counts(self) -> dict[str, int]:
+        """How many attributions have each stance (stances with none are left out): one GROUP BY."""
+        # order_by() drops the model's ordering, which would otherwise join the GROUP BY.
+        rows = self.order_by().values("stance").annotate(n=models.Count("pk"))
+        return {row["stance"]: row["n"] for row in rows}
+
+    def sourcing_summary(self) -> dict[str, int]:
+        """How well something is sourced, in one aggregate query.
+
+        people counts the people the wording stands for ("five sources" is 5), leaving out
+        documents and unattributed statements, which are nobody.
+        """
+        Q = models.Q
+        return self.aggregate(
+            attributions=models.Count("pk"),
+            sources=models.Count("source", distinct=True),
+            named=models.Count("pk", filter=Q(anonymity="named")),
+            anonymous=models.Count("pk", filter=Q(anonymity="anonymous")),
+            unattributed=models.Count("pk", filter=Q(anonymity="unattributed")),
+            people=Coalesce(
+                models.Sum(
+                    "count",
+                    filter=~Q(anonymity="unattributed") & ~Q(source__kind__in=NOT_PEOPLE),
+                ),
+                0,
+            ),
+            documents=models.Count("pk", filter=Q(source__kind="document")),
+            asserts=models.Count("pk", filter=Q(stance="asserts")),
+            denies=models.Count("pk", filter=Q(stance="denies")),
+            declined=models.Count("pk", filter=Q(stance="declined")),
+            no_response=models.Count("pk", filter=Q(stance="no_response")),
+            responses=models.Count("pk", filter=Q(stance__in=RESPONSES)),
+        )
+
+    def top_per_stance(self, limit: int) -> AttributionQuerySet:
+        """The newest `limit` attributions of each stance, in one query (ranked by a window)."""
+        newest = ("-article__published_on", "-pk")
+        return (
+            self.annotate(
+                stance_rank=models.Window(
+                    RowNumber(), partition_by=models.F("stance"), order_by=newest
+                )
+            )
+            .filter(stance_rank__lte=limit)
+            .order_by("stance", *newest)
+        )
+
 
 class ClaimQuerySet(models.QuerySet):
     def _with_attribution(self, **conditions) -> ClaimQuerySet:
@@ -104,6 +162,19 @@ class ClaimQuerySet(models.QuerySet):
     def about(self, actor: Actor, *, include_children: bool = True) -> ClaimQuerySet:
         return self.filter(about__in=_actor_ids(actor, include_children)).distinct()
 
+    def search(self, text: str) -> ClaimQuerySet:
+        """Claims whose text or quotes match: PostgreSQL full-text search, a LIKE elsewhere."""
+        if connections[self.db].vendor == "postgresql":
+            from django.contrib.postgres.search import SearchQuery
+
+            # search_vector is kept by database triggers (migration 0003): text and quotes.
+            query = SearchQuery(text, config="english", search_type="websearch")
+            return self.filter(search_vector=query)
+        from tracker.models import Attribution
+
+        quoted = Attribution.objects.filter(claim=OuterRef("pk"), quote__icontains=text)
+        return self.filter(models.Q(text__icontains=text) | Exists(quoted))
+
     def responses(self) -> ClaimQuerySet:
         """Claims with at least one denial, refusal to comment or non-response."""
         return self._with_attribution(stance__in=RESPONSES)
@@ -118,3 +189,7 @@ class ClaimQuerySet(models.QuerySet):
                 distinct=True,
             ),
         )
+
+    def newest_first(self) -> ClaimQuerySet:
+        """Newest first reported first; within a day, in the order recorded (an article's order)."""
+        return self.order_by(models.F("first_reported_on").desc(nulls_last=True), "pk")

@@ -77,7 +77,12 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",
     "django_filters",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "articles",
     "tracker",
 ]
@@ -187,3 +192,52 @@ LOGGING = {
 
 # The editor account `manage.py ensure_editor` (and so `make run`) makes sure exists.
 EDITOR_USERNAME = env("EDITOR_USERNAME", "editor")
+
+# The benchmark's bare view (`make bench`), the ceiling our pages are measured against.
+BENCH_VIEWS = env_bool("BENCH_VIEWS", default=False)
+
+# The JSON API (tracker/api.py). Token or session authentication; only JSON in and out; every
+# error as {"errors": {...}}. The API's own classes (permissions, pages, schema) are set on its
+# views: naming them here would import tracker.api while rest_framework itself is loading.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "tracker.api.api_exception_handler",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Attribution tracker API",
+    "DESCRIPTION": (
+        "Claims, who asserted, denied, declined or ignored them, and the articles that say so. "
+        "Lists take the claim list page's filters and are paged by cursor (follow `next`). "
+        "Reading is open; writing needs an editor's token (`Authorization: Token <key>`). "
+        'Every error is `{"errors": {"<field or parameter>": "<message>"}}`.'
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # The docs page's scripts and styles come from drf-spectacular-sidecar: nothing from the
+    # internet, and no validator badge fetched from swagger.io.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {
+        "deepLinking": True,
+        "persistAuthorization": True,
+        "validatorUrl": None,
+    },
+    "ENUM_NAME_OVERRIDES": {
+        "StanceEnum": "tracker.models.Stance",
+        "AnonymityEnum": "tracker.models.Anonymity",
+        "ClaimStatusEnum": "tracker.models.ClaimStatus",
+        "ActorKindEnum": "tracker.models.ActorKind",
+        "SourceKindEnum": "tracker.models.SourceKind",
+    },
+}

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from tracker import views
 
@@ -14,4 +15,11 @@ admin.site.index_title = "Editors' desk"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
+    path("api/", include("tracker.urls_api")),
+    path("", include("tracker.urls_public")),
 ]
+
+if settings.BENCH_VIEWS:
+    from tracker.benchmark import bare_view
+
+    urlpatterns.insert(0, path("bench/bare", bare_view))

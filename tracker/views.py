@@ -1,11 +1,38 @@
-"""Views of the tracker."""
+"""Views of the tracker: the health check and the reader's pages (home, claim, article, ...)."""
 
 from __future__ import annotations
 
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+
+from articles.models import Article
+from tracker.models import Actor, Attribution, Claim, Source, Stance
+from tracker.templatetags.tracker_tags import claims_in_order
+
+# How each stance heads its group, in the order a reader expects: who said it, then who answered.
+CLAIM_HEADINGS = {
+    Stance.ASSERTS: "Asserted by",
+    Stance.DENIES: "Denied by",
+    Stance.DECLINED: "Declined to comment",
+    Stance.NO_RESPONSE: "Did not respond",
+}
+ACTOR_HEADINGS = {
+    Stance.ASSERTS: "Asserted",
+    Stance.DENIES: "Denied",
+    Stance.DECLINED: "Declined to comment on",
+    Stance.NO_RESPONSE: "Left unanswered",
+}
+
+# Long lists are cut so that a page's size and its queries stay the same as the data grows.
+HOME_LIMIT = 10
+ACTOR_GROUP_LIMIT = 50
+ACTOR_CHILDREN_LIMIT = 100
+ACTOR_ABOUT_LIMIT = 50
+SOURCE_LIMIT = 100
 
 
 @require_safe
@@ -19,3 +46,132 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except Exception as exc:  # any database failure means "not healthy", said plainly
         return JsonResponse({"status": "error", "database": str(exc)}, status=503)
     return JsonResponse({"status": "ok", "database": connection.vendor})
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    """The latest claims and articles, and the actors whose sources are cited most."""
+    return render(
+        request,
+        "tracker/home.html",
+        {
+            "claims": Claim.objects.newest_first().with_counts()[:HOME_LIMIT],
+            "articles": Article.objects.for_list()[:HOME_LIMIT],
+            "actors": Actor.objects.most_cited()[:HOME_LIMIT],
+        },
+    )
+
+
+@require_safe
+def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A claim, who asserted, denied, declined or ignored it, and how well it is sourced."""
+    claim = get_object_or_404(
+        Claim.objects.prefetch_related(Prefetch("about", queryset=Actor.objects.order_by("name"))),
+        pk=pk,
+    )
+    # In the order the story was told: article by article, passage by passage.
+    attributions = list(
+        claim.attributions.for_list().order_by(
+            "article__published_on", "article_id", "span_start", "pk"
+        )
+    )
+    groups = [
+        (heading, stance, rows)
+        for stance, heading in CLAIM_HEADINGS.items()
+        if (rows := [a for a in attributions if a.stance == stance])
+    ]
+    articles = list({a.article_id: a.article for a in attributions}.values())
+    return render(
+        request,
+        "tracker/claim_detail.html",
+        {
+            "claim": claim,
+            "groups": groups,
+            "summary": claim.attributions.sourcing_summary(),
+            "articles": articles,
+        },
+    )
+
+
+@require_safe
+def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """An article's text with every attributed passage highlighted, and the claims it carries."""
+    article = get_object_or_404(Article.objects.select_related("outlet"), pk=pk)
+    attributions = list(article.attributions.select_related("claim", "source", "source__actor"))
+    numbers = claims_in_order(attributions)
+    by_claim: dict[int, list[Attribution]] = {claim_id: [] for claim_id in numbers}
+    for attribution in attributions:
+        by_claim[attribution.claim_id].append(attribution)
+    claims = [
+        (number, by_claim[claim_id][0].claim, by_claim[claim_id])
+        for claim_id, number in numbers.items()
+    ]
+    return render(
+        request,
+        "tracker/article_detail.html",
+        {"article": article, "attributions": attributions, "claims": claims},
+    )
+
+
+@require_safe
+def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """An actor, where it sits, what it (and the actors under it) said, and what is said of it."""
+    actor = get_object_or_404(Actor.objects.prefetch_related("aliases"), slug=slug)
+    ancestors = _ancestors(actor)
+    children = list(actor.children.order_by("name")[: ACTOR_CHILDREN_LIMIT + 1])
+    attributions = Attribution.objects.by_actor(actor)
+    counts = attributions.stance_counts()
+    rows = list(attributions.for_list().top_per_stance(ACTOR_GROUP_LIMIT))
+    groups = [
+        (heading, stance, [a for a in rows if a.stance == stance], counts[stance])
+        for stance, heading in ACTOR_HEADINGS.items()
+        if counts.get(stance)
+    ]
+    about = list(Claim.objects.about(actor)[: ACTOR_ABOUT_LIMIT + 1])
+    return render(
+        request,
+        "tracker/actor_detail.html",
+        {
+            "actor": actor,
+            "ancestors": ancestors,
+            "children": children[:ACTOR_CHILDREN_LIMIT],
+            "more_children": len(children) > ACTOR_CHILDREN_LIMIT,
+            "stance_counts": [(stance, counts.get(stance, 0)) for stance in Stance.values],
+            "total": sum(counts.values()),
+            "groups": groups,
+            "about": about[:ACTOR_ABOUT_LIMIT],
+            "more_about": len(about) > ACTOR_ABOUT_LIMIT,
+            "about_limit": ACTOR_ABOUT_LIMIT,
+        },
+    )
+
+
+@require_safe
+def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A source, whom it belongs to, and what it was cited for."""
+    source = get_object_or_404(Source.objects.select_related("actor"), pk=pk)
+    affiliation: list[Actor] = []
+    if source.actor is not None:
+        affiliation = [*_ancestors(source.actor), source.actor]
+    counts = source.attributions.stance_counts()
+    attributions = source.attributions.for_list().order_by("-article__published_on", "-pk")
+    return render(
+        request,
+        "tracker/source_detail.html",
+        {
+            "source": source,
+            "affiliation": affiliation,
+            "stance_counts": [
+                (stance, counts[stance]) for stance in Stance.values if stance in counts
+            ],
+            "total": sum(counts.values()),
+            "attributions": attributions[:SOURCE_LIMIT],
+            "limit": SOURCE_LIMIT,
+        },
+    )
+
+
+def _ancestors(actor: Actor) -> list[Actor]:
+    """The actors above this one, from the root down, in one query."""
+    position = {actor_id: i for i, actor_id in enumerate(actor.ancestor_ids)}
+    return sorted(Actor.objects.ancestors_of(actor), key=lambda a: position[a.pk])

@@ -1,0 +1,104 @@
+"""A reader's journey in a real browser: home, a claim, and the highlighted passage it rests on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tracker.seeding import load_seed_folder
+
+from ..conftest import SEEDS
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+
+pytestmark = [pytest.mark.browser]
+
+if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
+    pytest.skip(
+        f"needs {CHROMIUM} and {CHROMEDRIVER} (apt-get install chromium chromium-driver)",
+        allow_module_level=True,
+    )
+
+webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
+from selenium.webdriver.chrome.service import Service  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+
+WAGNER_HIRING = (
+    "Wagner Group is conducting the hiring of Syrian fighters for Libya with Russian army "
+    "supervision."
+)
+NO_RESPONSE = "The Russian Defence Ministry and the Wagner group did not respond to questions"
+
+
+@pytest.fixture
+def seeded_server(live_server, transactional_db, django_db_serialized_rollback):
+    """The live server with the project's seeds; the serialized rollback restores what the
+    migrations put in the database (the Editors group) for the tests that run after this one."""
+    load_seed_folder(SEEDS)
+    return live_server
+
+
+@pytest.fixture
+def browser(tmp_path, monkeypatch):
+    monkeypatch.setenv("SE_OFFLINE", "true")  # Selenium Manager must never download anything
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for argument in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--window-size=1280,900",
+        f"--user-data-dir={tmp_path / 'chromium-profile'}",
+    ):
+        options.add_argument(argument)
+    driver = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
+    driver.set_page_load_timeout(15)
+    yield driver
+    driver.quit()
+
+
+def test_a_reader_follows_a_claim_to_its_highlighted_passage(seeded_server, browser, tmp_path):
+    wait = WebDriverWait(browser, 10)
+    browser.get(seeded_server.url + "/")
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Who said what in the news"
+
+    latest = browser.find_element(By.CSS_SELECTOR, "section[aria-labelledby='latest-claims']")
+    latest.find_element(By.LINK_TEXT, WAGNER_HIRING).click()
+    wait.until(EC.text_to_be_present_in_element((By.TAG_NAME, "h1"), WAGNER_HIRING))
+    assert "/claims/" in browser.current_url
+
+    groups = [h.text for h in browser.find_elements(By.CSS_SELECTOR, ".stance-group h2")]
+    assert [g.split(" (")[0] for g in groups] == ["Asserted by", "Did not respond"]
+    unanswered = browser.find_element(By.CSS_SELECTOR, ".stance-group-no_response")
+    ministry = next(
+        row
+        for row in unanswered.find_elements(By.CSS_SELECTOR, "li.attribution")
+        if "Russian Defence Ministry" in row.text
+    )
+    link = ministry.find_element(By.CSS_SELECTOR, "a[href*='#attribution-']")
+    fragment = link.get_attribute("href").split("#", 1)[1]
+    link.click()
+
+    wait.until(EC.url_contains("/articles/"))
+    assert browser.current_url.endswith(f"#{fragment}")
+    target = browser.find_element(By.ID, fragment)
+    assert target.tag_name == "mark"
+    assert NO_RESPONSE in target.text
+    # The browser scrolled the passage into view (it is far down the article).
+    on_screen = browser.execute_script(
+        "const r = arguments[0].getBoundingClientRect();"
+        "return r.top >= 0 && r.bottom <= window.innerHeight && r.height > 0;",
+        target,
+    )
+    assert on_screen
+    assert browser.execute_script("return window.scrollY") > 0
+    browser.save_screenshot(str(tmp_path / "passage.png"))

@@ -1,0 +1,154 @@
+"""The actor page: where an actor sits, what it and the actors under it said, what is about it."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.db.models import FETCH_RAISE
+
+from tracker import views
+from tracker.models import Actor, Attribution, Claim
+
+from .conftest import BODY, count_queries, grow, span_of
+
+pytestmark = pytest.mark.django_db
+
+
+def page(client, slug: str) -> str:
+    response = client.get(f"/actors/{slug}/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def section(html: str, heading: str) -> str:
+    match = re.search(rf"<h([23])[^>]*>{heading}\b.*?(?=<h[23]|</?aside|</main)", html, re.S)
+    assert match, f"no section {heading!r}"
+    return match.group(0)
+
+
+def test_the_url_is_the_actor_pages(newsroom):
+    assert newsroom.ministry.get_absolute_url() == "/actors/russian-defence-ministry/"
+
+
+def test_it_shows_the_actor_and_where_it_sits(client, seeded):
+    html = page(client, "russian-government")
+    assert re.search(r"<h1>Russian government</h1>", html)
+    assert html.count("<h1") == 1
+    crumbs = re.search(r'<nav aria-label="Breadcrumb">(.*?)</nav>', html, re.S).group(1)
+    assert '<a href="/actors/russia/">Russia</a>' in crumbs
+    assert '<li aria-current="page">Russian government</li>' in crumbs
+    assert "Government body" in html
+    assert "RU" in html
+    assert "the Kremlin" in html  # an alias
+    under = section(html, "Under Russian government")
+    assert 'href="/actors/russian-defence-ministry/"' in under
+    assert 'href="/actors/vladimir-putin/"' in under
+
+
+def test_the_breadcrumb_runs_from_the_root(client, seeded):
+    html = page(client, "russian-army")
+    crumbs = re.search(r'<nav aria-label="Breadcrumb">(.*?)</nav>', html, re.S).group(1)
+    names = re.findall(r">([^<>]+)</(?:a|li)>", crumbs)
+    assert names == ["Russia", "Russian government", "Russian Defence Ministry", "Russian army"]
+
+
+def test_it_links_to_wikidata(client, seeded):
+    html = page(client, "russia")
+    assert '<a href="https://www.wikidata.org/wiki/Q159" rel="noopener nofollow">' in html
+    assert "wikidata.org" not in page(client, "wagner-group")
+
+
+def test_russia_lists_its_denial_and_its_sub_actors_non_responses(client, seeded):
+    html = page(client, "russia")
+    denied = section(html, "Denied")
+    assert "Russia has forces in Libya." in denied
+    assert "The Russian state" in denied  # the wording
+    unanswered = section(html, "Left unanswered")
+    assert "Russian Defence Ministry" in unanswered
+    hiring = Claim.objects.get(slug="wagner-conducting-syrian-hiring-with-russian-army-supervision")
+    assert f'href="/claims/{hiring.pk}/"' in unanswered
+    assert "Declined to comment on" not in html  # no group without rows
+    asserted = section(html, "Asserted")
+    assert "Vladimir Putin" in asserted
+
+
+def test_it_counts_attributions_by_stance_and_links_to_the_claim_list(client, seeded):
+    html = page(client, "russia")
+    table = re.search(r"<table>.*?</table>", html, re.S).group(0)
+    rows = dict(
+        (re.sub(r"<[^>]+>", "", head), re.sub(r"<[^>]+>", "", cell))
+        for head, cell in re.findall(r'<th scope="row">(.*?)</th><td>(.*?)</td>', table)
+    )
+    assert rows == {
+        "Asserts": "1",
+        "Denies": "1",
+        "Declined to comment": "0",
+        "Did not respond": "2",
+        "All": "4",
+    }
+    assert 'href="/claims/?actor=russia&amp;stance=denies"' in table
+    assert 'href="/claims/?actor=russia"' in html
+    assert 'href="/claims/?actor=russia&amp;stance=responses"' in html
+
+
+def test_it_lists_the_claims_about_it_and_its_sub_actors(client, seeded):
+    about = section(page(client, "russian-government"), "Claims about Russian government")
+    # About the Russian government itself, and about the Russian army, three levels under it.
+    about_state = Claim.objects.get(slug="russians-in-libya-do-not-represent-russian-state")
+    about_army = Claim.objects.get(
+        slug="wagner-conducting-syrian-hiring-with-russian-army-supervision"
+    )
+    assert f'href="/claims/{about_state.pk}/"' in about
+    assert f'href="/claims/{about_army.pk}/"' in about
+    about_russia_only = Claim.objects.get(slug="russia-has-forces-in-libya")
+    assert f'href="/claims/{about_russia_only.pk}/"' not in about
+
+
+def test_long_groups_are_cut_with_a_link_to_the_whole_list(client, newsroom, monkeypatch):
+    monkeypatch.setattr(views, "ACTOR_GROUP_LIMIT", 2)
+    grow(newsroom, 10)  # five actors under Russia, each asserting and denying twice
+    html = page(client, "russia")
+    denied = section(html, "Denied")
+    assert denied.count('<li class="attribution">') == 2
+    total = Attribution.objects.by_actor(newsroom.russia).filter(stance="denies").count()
+    assert f"Showing the 2 most recent of {total}." in denied
+    assert 'href="/claims/?actor=russia&amp;stance=denies">See all in the claim list' in denied
+    # The newest first: the grown articles are dated 2021, the newsroom's 2020.
+    assert "Article 10-9" in denied
+
+
+def test_an_actor_with_nothing_said(client, db):
+    Actor.objects.create(name="Quiet", slug="quiet", kind="person")
+    html = page(client, "quiet")
+    assert "No article cites Quiet" in html
+    assert "No claim is about Quiet" in html
+
+
+def test_an_unknown_actor_is_not_found(client, db):
+    assert client.get("/actors/nobody-at-all/").status_code == 404
+
+
+@pytest.mark.parametrize("who", ["russia", "ministry"])
+def test_the_page_loads_in_the_same_number_of_queries_at_two_sizes(
+    client, newsroom, monkeypatch, who
+):
+    slug = getattr(newsroom, who).slug
+    monkeypatch.setattr("django.db.models.query.DEFAULT_FETCH_MODE", FETCH_RAISE)
+    grow(newsroom, 3)
+    small, _ = count_queries(lambda: page(client, slug))
+    grow(newsroom, 30)  # Russia gains 15 sub-actors, their sources and 60 attributions
+    for i in range(60):  # and the ministry 60 more non-responses, past the group limit
+        Attribution.objects.create(
+            claim=Claim.objects.create(text=f"Asked {i}"), source=newsroom.ministry_source,
+            article=newsroom.article, stance="no_response",
+            **span_of(BODY, "The Russian Defence Ministry did not respond to questions."),
+        )  # fmt: skip
+    large, sql = count_queries(lambda: page(client, slug))
+    assert small == large, "\n".join(sql)
+    # the actor, its aliases (prefetch), its ancestors (none for a root), its children, the
+    # counts by stance (one GROUP BY), the newest attributions of each stance with their claims,
+    # sources, actors, articles and outlets (one windowed query), the claims about it: 7.
+    assert large <= 8, "\n".join(sql)
+    html = page(client, slug)
+    assert html.count('<li class="attribution">') <= 4 * views.ACTOR_GROUP_LIMIT

@@ -1,0 +1,226 @@
+"""The article page: the text with every attributed passage highlighted and linked to its claim."""
+
+from __future__ import annotations
+
+import html as htmllib
+import re
+from types import SimpleNamespace
+
+import pytest
+from django.db.models import FETCH_RAISE
+
+from articles.models import Article
+from tracker.models import Attribution, Claim
+from tracker.templatetags.tracker_tags import highlighted_body
+
+from .conftest import BODY, count_queries, grow, span_of
+
+pytestmark = pytest.mark.django_db
+
+
+def page(client, article: Article) -> str:
+    response = client.get(article.get_absolute_url())
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def body_of(page_html: str) -> str:
+    match = re.search(r'<div class="article-body"[^>]*>(.*?)</div>', page_html, re.S)
+    assert match
+    return match.group(1)
+
+
+def text_of(fragment: str) -> str:
+    """The text a reader sees in the body, without the claim numbers added after passages."""
+    fragment = re.sub(r'<sup class="claim-refs">.*?</sup>', "", fragment, flags=re.S)
+    return htmllib.unescape(re.sub(r"<[^>]+>", "", fragment))
+
+
+def test_the_url_is_the_article_pages(newsroom):
+    assert newsroom.article.get_absolute_url() == f"/articles/{newsroom.article.pk}/"
+
+
+def test_it_shows_the_title_outlet_date_byline_and_original(client, newsroom):
+    newsroom.article.byline = "Jane Reporter"
+    newsroom.article.url = "https://example.com/story"
+    newsroom.article.save()
+    html = page(client, newsroom.article)
+    assert re.search(r"<h1[^>]*>Drive accelerated</h1>", html)
+    assert html.count("<h1") == 1
+    assert "Wire" in html
+    assert "7 June 2020" in html
+    assert "By Jane Reporter" in html
+    assert '<a href="https://example.com/story" rel="noopener nofollow">' in html
+
+
+def test_an_address_that_is_not_a_web_page_is_not_linked(client, newsroom):
+    Article.objects.filter(pk=newsroom.article.pk).update(url="javascript:alert(1)")
+    assert "javascript:" not in page(client, newsroom.article)
+
+
+def test_the_seed_article_highlights_every_passage(client, seeded):
+    article = Article.objects.get()
+    html = page(client, article)
+    body = body_of(html)
+    attributions = list(article.attributions.all())
+    passages = {(a.span_start, a.span_end) for a in attributions}
+    # One highlight per distinct passage (the seed's passages never overlap), an anchor per
+    # attribution, and the text itself unchanged.
+    assert body.count('<mark class="passage"') == len(passages) == 18
+    assert len(re.findall(r'<mark class="passage[^"]*" id="attribution-\d+"', body)) == 33
+    for attribution in attributions:
+        assert body.count(f'id="attribution-{attribution.pk}"') == 1
+    assert text_of(body) == article.body
+
+
+def test_a_passage_anchor_is_a_mark_around_its_passage_linking_to_its_claim(client, seeded):
+    article = Article.objects.get()
+    claim = Claim.objects.get(slug="russia-has-forces-in-libya")
+    denial = claim.attributions.get()
+    body = body_of(page(client, article))
+    match = re.search(rf'<mark class="passage" id="attribution-{denial.pk}">(.*?)</mark>', body)
+    assert match
+    assert f'<a href="/claims/{claim.pk}/"' in match.group(1)
+    assert text_of(match.group(1)) == "The Russian state has denied having forces in Libya."
+
+
+def test_a_passage_with_several_claims_links_to_each(client, seeded):
+    article = Article.objects.get()
+    body = body_of(page(client, article))
+    no_response = Claim.objects.get(
+        slug="wagner-conducting-syrian-hiring-with-russian-army-supervision"
+    )
+    ministry = no_response.attributions.get(source__slug="russian-defence-ministry")
+    # Four attributions share the non-response passage: each has its own anchor on a mark.
+    match = re.search(
+        rf'<mark class="passage[^"]*" id="attribution-{ministry.pk}">(.*?)</sup>', body
+    )
+    assert match
+    assert text_of(match.group(1)).startswith("The Russian Defence Ministry and the Wagner group")
+    refs = re.search(r'<sup class="claim-refs">(.*)', match.group(0)).group(1)
+    assert f'href="/claims/{no_response.pk}/"' in refs
+    drive = Claim.objects.get(
+        slug="russian-drive-to-recruit-syrians-for-haftar-accelerated-may-2020"
+    )
+    assert f'href="/claims/{drive.pk}/"' in refs
+
+
+def test_it_lists_its_claims_with_who_asserted_or_denied_them(client, newsroom):
+    html = page(client, newsroom.article)
+    claims = re.search(r'<ol class="claim-list article-claims">(.*?)</ol>', html, re.S).group(1)
+    assert f'href="/claims/{newsroom.claim.pk}/"' in claims
+    assert '<span class="stance stance-asserts">Asserts</span>' in claims
+    assert '<span class="stance stance-denies">Denies</span>' in claims
+    assert '<span class="stance stance-no_response">Did not respond</span>' in claims
+    assert "Ministry spokesman" in claims
+    assert f'href="#attribution-{newsroom.denial.pk}"' in claims
+
+
+def test_the_body_is_text_with_its_newlines_kept(client, newsroom):
+    Article.objects.filter(pk=newsroom.article.pk).update(body=BODY + "\n\nA <i>second</i> line.")
+    body = body_of(page(client, newsroom.article))
+    assert "\n\nA &lt;i&gt;second&lt;/i&gt; line." in body
+
+
+def test_an_unknown_article_is_not_found(client, db):
+    assert client.get("/articles/999999/").status_code == 404
+
+
+def test_the_page_loads_in_the_same_number_of_queries_at_two_sizes(client, newsroom, monkeypatch):
+    monkeypatch.setattr("django.db.models.query.DEFAULT_FETCH_MODE", FETCH_RAISE)
+    grow(newsroom, 3)
+    small, _ = count_queries(lambda: page(client, newsroom.article))
+    grow(newsroom, 30)  # the article gains 60 attributions, on passages shared and nested
+    large, sql = count_queries(lambda: page(client, newsroom.article))
+    assert small == large, "\n".join(sql)
+    # the article with its outlet (one join), its attributions with their claims, sources and
+    # the sources' actors (one join): 2.
+    assert large <= 8, "\n".join(sql)
+
+
+# The highlighting itself, on made-up spans: overlapping, nested, shared and out of range.
+
+
+def claim(pk: int) -> SimpleNamespace:
+    return SimpleNamespace(pk=pk, text=f"Claim {pk}", get_absolute_url=lambda: f"/claims/{pk}/")
+
+
+def attribution(pk: int, start: int, end: int, claim_pk: int) -> SimpleNamespace:
+    return SimpleNamespace(
+        pk=pk, span_start=start, span_end=end, claim_id=claim_pk, claim=claim(claim_pk)
+    )
+
+
+def marks(html: str) -> list[tuple[str, str]]:
+    """(id or "", text) of every highlighted piece, in order."""
+    pieces = re.findall(r'<mark class="passage"( id="[^"]+")?>(.*?)</a>', html)
+    return [(ident.strip()[4:-1] if ident else "", text_of(text)) for ident, text in pieces]
+
+
+def test_overlapping_and_nested_spans_are_cut_at_every_boundary():
+    body = "0123456789"
+    spans = [
+        attribution(1, 0, 6, claim_pk=10),
+        attribution(2, 3, 9, claim_pk=20),
+        attribution(3, 3, 9, claim_pk=20),  # the same passage as 2
+        attribution(4, 4, 5, claim_pk=30),  # inside both
+    ]
+    html = highlighted_body(body, spans)
+    assert text_of(html) == body
+    assert marks(html) == [
+        ("attribution-1", "012"),
+        ("attribution-2", "3"),
+        ("attribution-4", "4"),
+        ("", "5"),
+        ("", "678"),
+    ]
+    # 3 starts where 2 does: its mark nests inside 2's, around the same text.
+    assert (
+        '<mark class="passage" id="attribution-2"><mark class="passage-also" id="attribution-3">'
+        in html
+    )
+    # Each piece links its text to the first claim covering it and numbers all of them.
+    piece = re.search(r'id="attribution-4">(.*?)</mark>', html).group(1)
+    assert piece.startswith('<a href="/claims/10/"')
+    assert re.findall(r'href="(/claims/\d+/)" aria-label', piece) == [
+        "/claims/10/",
+        "/claims/20/",
+        "/claims/30/",
+    ]
+    assert html.endswith("9")  # the text after the last span is plain
+
+
+def test_spans_past_the_end_of_an_edited_body_are_cut_to_fit():
+    html = highlighted_body("short", [attribution(1, 2, 50, 10), attribution(2, 40, 60, 20)])
+    assert text_of(html) == "short"
+    assert marks(html) == [("attribution-1", "ort")]
+    assert "attribution-2" not in html
+
+
+def test_the_body_is_escaped_inside_and_outside_highlights():
+    body = '<b>x</b> & "<script>alert(1)</script>"'
+    html = highlighted_body(body, [attribution(1, 9, len(body), 10)])
+    assert "<b>" not in html
+    assert "<script>" not in html
+    assert html.startswith("&lt;b&gt;x&lt;/b&gt; <mark")
+    assert "&amp; &quot;" in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert text_of(html) == body
+
+
+def test_an_article_without_attributions_is_plain_escaped_text():
+    assert str(highlighted_body("a < b", [])) == "a &lt; b"
+
+
+def test_real_attributions_on_a_shared_passage_each_get_an_anchor(client, newsroom):
+    extra = Attribution.objects.create(
+        claim=Claim.objects.create(text="The ministry was asked."),
+        source=newsroom.opposition_sources,
+        article=newsroom.article,
+        stance="asserts",
+        **span_of(BODY, "The Russian Defence Ministry did not respond"),
+    )
+    body = body_of(page(client, newsroom.article))
+    assert f'id="attribution-{newsroom.no_response.pk}"' in body
+    assert f'id="attribution-{extra.pk}"' in body
+    assert text_of(body) == BODY

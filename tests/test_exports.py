@@ -1,0 +1,112 @@
+"""format=csv / format=json: the whole filtered set, one row per attribution, streamed."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from django.http import StreamingHttpResponse
+from django.urls import reverse
+
+from tracker.models import Attribution
+from tracker.views_claims import EXPORT_FIELDS
+
+from .conftest import count_queries, grow
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("tracker:claim_list")
+MATRIX = reverse("tracker:claim_matrix")
+
+
+def body(response) -> str:
+    assert response.status_code == 200
+    assert isinstance(response, StreamingHttpResponse)
+    return b"".join(response.streaming_content).decode("utf-8")
+
+
+def csv_rows(response) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(body(response).lstrip("\ufeff"))))
+
+
+def test_csv_has_one_row_per_matching_attribution(client, seeded):
+    rows = csv_rows(client.get(URL + "?actor=russia&stance=responses&format=csv"))
+    expected = Attribution.objects.by_actor(
+        Attribution.objects.get(source__slug="russian-state").source.actor.parent
+    ).responses()
+    assert len(rows) == expected.count() == 3
+    assert {(r["source"], r["stance"]) for r in rows} == {
+        ("Russian Defence Ministry", "no_response"),
+        ("Russian state", "denies"),
+    }
+    assert list(rows[0]) == list(EXPORT_FIELDS)
+
+
+def test_csv_rows_carry_wording_count_anonymity_actor_article_and_passage(client, seeded):
+    rows = csv_rows(client.get(URL + "?anonymity=anonymous&format=csv"))
+    five = next(r for r in rows if r["wording"] == "five Syrian opposition sources")
+    assert five["count"] == "5"
+    assert five["anonymity"] == "anonymous"
+    assert five["actor"] == "Syrian opposition"
+    assert five["outlet"] == "Reuters"
+    assert five["published_on"] == "2020-06-07"
+    assert five["passage"].startswith("A Russian drive to recruit Syrians")
+    assert five["article_url"].startswith("/articles/")
+    assert "#attribution-" in five["article_url"]
+
+
+def test_json_export_matches_the_csv(client, seeded):
+    rows = json.loads(body(client.get(URL + "?stance=denies&format=json")))
+    csv_version = csv_rows(client.get(URL + "?stance=denies&format=csv"))
+    assert [r["claim"] for r in rows] == [r["claim"] for r in csv_version]
+    assert {r["stance"] for r in rows} == {"denies"}
+    assert len(rows) == 2
+
+
+def test_the_export_rows_match_the_list(client, seeded):
+    query = "?actor=wagner-group"
+    listed = {c.pk for c in client.get(URL + query).context["claims"]}
+    exported = {int(r["claim_id"]) for r in csv_rows(client.get(URL + query + "&format=csv"))}
+    assert listed == exported
+
+
+def test_the_export_is_the_whole_set_not_a_page(client, newsroom):
+    grow(newsroom, 40)
+    rows = csv_rows(client.get(URL + "?format=csv"))
+    assert len(rows) == Attribution.objects.count() > 100
+
+
+def test_an_empty_export_is_a_header_or_an_empty_list(client, newsroom):
+    assert csv_rows(client.get(URL + "?status=refuted&format=csv")) == []
+    assert json.loads(body(client.get(URL + "?status=refuted&format=json"))) == []
+
+
+def test_the_export_runs_one_query_whatever_the_size(client, newsroom):
+    # One SELECT of the joined rows (read in chunks), plus the actor lookup when filtered.
+    grow(newsroom, 3)
+    small, _ = count_queries(lambda: body(client.get(URL + "?format=csv&actor=russia")))
+    grow(newsroom, 50)
+    large, sql = count_queries(lambda: body(client.get(URL + "?format=csv&actor=russia")))
+    assert small == large <= 2, "\n".join(sql)
+
+
+def test_exported_text_is_data_not_markup(client, newsroom):
+    newsroom.claim.text = '=HYPERLINK("x") <b>bold</b>'
+    newsroom.claim.save()
+    rows = json.loads(body(client.get(URL + "?format=json")))
+    assert rows[0]["claim"] == '=HYPERLINK("x") <b>bold</b>'
+    assert client.get(URL + "?format=json")["Content-Type"] == "application/json"
+
+
+def test_the_matrix_exports_as_csv(client, seeded):
+    text = body(client.get(MATRIX + "?format=csv&actor=russia"))
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    header = rows[0]
+    assert header[:2] == ["claim_id", "claim"]
+    assert "Russian government" in header and "Russian Defence Ministry" in header
+    by_claim = {row[1]: dict(zip(header, row, strict=True)) for row in rows[1:]}
+    assert by_claim["Russia has forces in Libya."]["Russian government"] == "denies"
+    hiring = next(k for k in by_claim if k.startswith("Wagner Group is conducting the hiring"))
+    assert by_claim[hiring]["Russian Defence Ministry"] == "did not respond"

@@ -1,0 +1,459 @@
+"""The JSON the API reads and writes: claims, attributions, sources, actors, articles, outlets."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F, QuerySet
+from django.db.models.functions import Substr
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from articles.models import Article, Outlet
+from tracker.models import (
+    Actor,
+    Anonymity,
+    Attribution,
+    Claim,
+    Source,
+    Stance,
+    unique_slug,
+)
+
+# PositiveIntegerField's ceiling on PostgreSQL (SQLite's is higher): above it the row cannot be
+# stored, so the API says so instead of failing at the database.
+MAX_INT = 2**31 - 1
+MAX_ID = 2**63 - 1
+_SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
+
+
+def attribution_rows(attributions: QuerySet[Attribution]) -> QuerySet[Attribution]:
+    """Attributions with everything a row shows, and the passage cut out by the database."""
+    return attributions.for_list().annotate(
+        passage_text=Substr("article__body", F("span_start") + 1, F("span_end") - F("span_start"))
+    )
+
+
+class ReadOnlyModelSerializer(serializers.ModelSerializer):
+    # Output only: every field read-only, so the schema marks every field as always present.
+    # (A comment, not a docstring: drf-spectacular would show a docstring on every component.)
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        for field in fields.values():
+            field.read_only = True
+        return fields
+
+
+# -- References: the small objects nested in others ------------------------------------------
+
+
+class OutletSerializer(ReadOnlyModelSerializer):
+    class Meta:
+        model = Outlet
+        fields = ["slug", "name", "url"]
+
+
+class ActorRefSerializer(ReadOnlyModelSerializer):
+    class Meta:
+        model = Actor
+        fields = ["slug", "name", "kind"]
+
+
+class SourceRefSerializer(ReadOnlyModelSerializer):
+    actor = ActorRefSerializer(allow_null=True)
+
+    class Meta:
+        model = Source
+        fields = ["id", "slug", "name", "kind", "actor"]
+
+
+class ArticleRefSerializer(ReadOnlyModelSerializer):
+    outlet = OutletSerializer(allow_null=True)
+
+    class Meta:
+        model = Article
+        fields = ["id", "title", "published_on", "outlet"]
+
+
+class ClaimRefSerializer(ReadOnlyModelSerializer):
+    page_url = serializers.CharField(source="get_absolute_url")
+
+    class Meta:
+        model = Claim
+        fields = ["id", "text", "status", "page_url"]
+
+
+# -- Attributions ------------------------------------------------------------------------------
+
+ATTRIBUTION_FIELDS = [
+    "id",
+    "stance",
+    "source",
+    "wording",
+    "count",
+    "anonymity",
+    "quote",
+    "passage",
+    "span_start",
+    "span_end",
+]
+
+
+class _AttributionBase(ReadOnlyModelSerializer):
+    source = SourceRefSerializer()
+    passage = serializers.CharField(
+        source="passage_text", help_text="The article's words the attribution rests on."
+    )
+
+
+class ClaimAttributionSerializer(_AttributionBase):
+    """An attribution inside a claim: who, with what stance, in which article."""
+
+    article = ArticleRefSerializer()
+
+    class Meta:
+        model = Attribution
+        fields = [*ATTRIBUTION_FIELDS, "article"]
+
+
+class ArticleAttributionSerializer(_AttributionBase):
+    """An attribution inside an article: which claim, who, with what stance."""
+
+    claim = ClaimRefSerializer()
+
+    class Meta:
+        model = Attribution
+        fields = [*ATTRIBUTION_FIELDS, "claim"]
+
+
+class AttributionSerializer(_AttributionBase):
+    claim = ClaimRefSerializer()
+    article = ArticleRefSerializer()
+
+    class Meta:
+        model = Attribution
+        fields = [*ATTRIBUTION_FIELDS, "claim", "article"]
+
+
+# -- Claims ------------------------------------------------------------------------------------
+
+
+class ClaimSerializer(ReadOnlyModelSerializer):
+    page_url = serializers.CharField(source="get_absolute_url")
+    attributions = ClaimAttributionSerializer(
+        source="matching_attributions",
+        many=True,
+        help_text="The claim's attributions that match the filters (all of them when unfiltered).",
+    )
+
+    class Meta:
+        model = Claim
+        fields = ["id", "slug", "text", "status", "first_reported_on", "page_url", "attributions"]
+
+
+class ClaimDetailSerializer(ClaimSerializer):
+    about = ActorRefSerializer(many=True, help_text="The actors the claim is about.")
+
+    class Meta(ClaimSerializer.Meta):
+        fields = [*ClaimSerializer.Meta.fields, "about"]
+
+
+# -- Sources, actors, articles -----------------------------------------------------------------
+
+
+class SourceSerializer(ReadOnlyModelSerializer):
+    actor = ActorRefSerializer(allow_null=True)
+    page_url = serializers.CharField(source="get_absolute_url")
+
+    class Meta:
+        model = Source
+        fields = ["id", "slug", "name", "kind", "role", "description", "actor", "page_url"]
+
+
+class StanceCountsSerializer(serializers.Serializer):
+    asserts = serializers.IntegerField(read_only=True)
+    denies = serializers.IntegerField(read_only=True)
+    declined = serializers.IntegerField(read_only=True)
+    no_response = serializers.IntegerField(read_only=True)
+
+
+class SourceDetailSerializer(SourceSerializer):
+    attribution_counts = StanceCountsSerializer(
+        help_text="How many of the source's attributions have each stance."
+    )
+
+    class Meta(SourceSerializer.Meta):
+        fields = [*SourceSerializer.Meta.fields, "attribution_counts"]
+
+
+class ActorSerializer(ReadOnlyModelSerializer):
+    parent = ActorRefSerializer(allow_null=True)
+    children = ActorRefSerializer(many=True, help_text="The actors directly under this one.")
+    aliases = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+    page_url = serializers.CharField(source="get_absolute_url")
+
+    class Meta:
+        model = Actor
+        fields = [
+            "slug", "name", "kind", "country", "wikidata_id", "parent", "children", "aliases",
+            "page_url",
+        ]  # fmt: skip
+
+
+class ActorDetailSerializer(ActorSerializer):
+    parents = ActorRefSerializer(
+        source="ancestors", many=True, help_text="The actors above this one, the root first."
+    )
+
+    class Meta(ActorSerializer.Meta):
+        fields = [*ActorSerializer.Meta.fields, "description", "parents"]
+
+
+class ArticleSerializer(ReadOnlyModelSerializer):
+    outlet = OutletSerializer(allow_null=True)
+    page_url = serializers.CharField(source="get_absolute_url")
+
+    class Meta:
+        model = Article
+        fields = [
+            "id", "slug", "title", "outlet", "published_on", "url", "byline", "language",
+            "page_url",
+        ]  # fmt: skip
+
+
+class ArticleDetailSerializer(ArticleSerializer):
+    attributions = ArticleAttributionSerializer(source="rows", many=True)
+
+    class Meta(ArticleSerializer.Meta):
+        fields = [*ArticleSerializer.Meta.fields, "body", "attributions"]
+
+
+# -- Writing an article with its attributions --------------------------------------------------
+
+
+class _KeyField(serializers.Field):
+    """A row named by id (a JSON integer) or by slug (a JSON string), looked up on validation."""
+
+    model: type = Source
+    by_slug = True
+    default_error_messages = {
+        "invalid": "Give an id (a number) or a slug (a string).",
+        "missing": "There is no {name} with the {kind} {value!r}.",
+    }
+
+    def to_internal_value(self, data: Any):
+        kind, lookup = self._lookup(data)
+        row = self.model.objects.filter(**lookup).first() if lookup else None
+        if row is None:
+            self.fail("missing", name=self.model._meta.verbose_name, kind=kind, value=data)
+        return row
+
+    def _lookup(self, data: Any) -> tuple[str, dict | None]:
+        if isinstance(data, float) and data.is_integer():
+            data = int(data)
+        if isinstance(data, int) and not isinstance(data, bool):
+            return "id", {"pk": data} if 1 <= data <= MAX_ID else None
+        if self.by_slug and isinstance(data, str) and data:
+            return "slug", {"slug": data} if _SLUG.match(data) else None
+        self.fail("invalid")
+        raise AssertionError  # fail() raises
+
+    def to_representation(self, value) -> Any:
+        return value.pk
+
+
+@extend_schema_field(
+    {"oneOf": [{"type": "integer"}, {"type": "string"}], "description": "Source id or slug."}
+)
+class SourceKeyField(_KeyField):
+    model = Source
+
+
+@extend_schema_field({"type": "integer", "description": "The id of an existing claim."})
+class ClaimKeyField(_KeyField):
+    model = Claim
+    by_slug = False
+    default_error_messages = {
+        "invalid": "Give a claim id (a number).",
+        "missing": "There is no {name} with the {kind} {value!r}.",
+    }
+
+
+@extend_schema_field({"type": "string", "nullable": True, "description": "The outlet's slug."})
+class OutletSlugField(_KeyField):
+    model = Outlet
+    default_error_messages = {
+        "invalid": "Give an outlet slug (a string).",
+        "missing": "There is no {name} with the {kind} {value!r}.",
+    }
+
+    def _lookup(self, data: Any) -> tuple[str, dict | None]:
+        if not isinstance(data, str) or not data:
+            self.fail("invalid")
+        return "slug", {"slug": data} if _SLUG.match(data) else None
+
+
+class _Strict:
+    """The JSON type the schema says: DRF would take 5 for "5" (and "5" for 5)."""
+
+    json_types: tuple[type, ...] = (str,)
+
+    def to_internal_value(self, data: Any):
+        if isinstance(data, bool) or not isinstance(data, self.json_types):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class TextField(_Strict, serializers.CharField):
+    pass
+
+
+class LinkField(_Strict, serializers.URLField):
+    pass
+
+
+class NumberField(_Strict, serializers.IntegerField):
+    json_types = (int, float)  # 5.0 is the integer 5 in JSON
+
+
+class AttributionWriteSerializer(serializers.Serializer):
+    """One attribution of a new article: the claim (existing or new), the source, the span."""
+
+    claim = ClaimKeyField(required=False, help_text="An existing claim's id (or give claim_text).")
+    claim_text = TextField(required=False, help_text="The text of a new claim (or give claim).")
+    source = SourceKeyField(help_text="The source's id (a number) or slug (a string).")
+    stance = serializers.ChoiceField(choices=Stance.choices)
+    wording = TextField(max_length=500, required=False, allow_blank=True, default="")
+    count = NumberField(min_value=1, max_value=MAX_INT, default=1)
+    anonymity = serializers.ChoiceField(
+        choices=Anonymity.choices,
+        required=False,
+        help_text="Left out: anonymous or unattributed as the source's kind says, else named.",
+    )
+    quote = TextField(required=False, allow_blank=True, default="", trim_whitespace=False)
+    passage = TextField(
+        required=False,
+        trim_whitespace=False,
+        help_text="The words of the body the attribution rests on; they must occur there once "
+        "(or give span_start and span_end).",
+    )
+    span_start = NumberField(min_value=0, max_value=MAX_INT, required=False)
+    span_end = NumberField(min_value=1, max_value=MAX_INT, required=False)
+
+    def validate(self, attrs: dict) -> dict:
+        errors: dict[str, str] = {}
+        if ("claim" in attrs) == ("claim_text" in attrs):
+            errors["claim"] = "Give claim (an existing claim's id) or claim_text, not both."
+        if "passage" not in attrs and ("span_start" not in attrs or "span_end" not in attrs):
+            errors["passage"] = "Give the passage (or span_start and span_end)."
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+
+def locate(body: str, item: dict) -> dict[str, str]:
+    """Fill in span_start/span_end from the passage (the seed loader's rules); errors by field."""
+    passage, start, end = item.get("passage"), item.get("span_start"), item.get("span_end")
+    if passage is not None:
+        hits = [m.start() for m in re.finditer(re.escape(passage), body)]
+        if not hits:
+            return {"passage": "Not found in the article body."}
+        if len(hits) > 1 and start is None:
+            return {
+                "passage": f"Occurs {len(hits)} times in the article body; make it longer or give "
+                "span_start and span_end."
+            }
+        found = start if start in hits else hits[0]
+        if (start, end) != (None, None) and (start, end) != (found, found + len(passage)):
+            return {
+                "span_start": f"{start}..{end} disagrees with the passage, found at "
+                f"{', '.join(f'{h}..{h + len(passage)}' for h in hits)}."
+            }
+        start, end = found, found + len(passage)
+    if end <= start:
+        return {"span_end": f"The span must end after it starts ({start}..{end})."}
+    if end > len(body):
+        return {"span_end": f"{end} is past the end of the article body ({len(body)} characters)."}
+    quote = item.get("quote") or ""
+    if quote and quote not in body[start:end]:
+        where = "is in the body but outside the passage" if quote in body else "is not in the body"
+        return {"quote": f"The quote {where}."}
+    item["span_start"], item["span_end"] = start, end
+    return {}
+
+
+class ArticleWriteSerializer(serializers.Serializer):
+    """A new article and its attributions, written together or not at all."""
+
+    title = TextField(max_length=500)
+    outlet = OutletSlugField(required=False, allow_null=True, default=None)
+    published_on = serializers.DateField()
+    url = LinkField(max_length=1000, required=False, allow_blank=True, default="")
+    byline = TextField(max_length=300, required=False, allow_blank=True, default="")
+    language = TextField(max_length=16, required=False, default="en")
+    body = TextField(trim_whitespace=False)
+    attributions = AttributionWriteSerializer(many=True, required=False, default=list)
+
+    def validate(self, attrs: dict) -> dict:
+        body = attrs["body"]
+        problems: list[dict[str, str]] = []
+        seen: dict[tuple, int] = {}
+        for index, item in enumerate(attrs["attributions"]):
+            errors = locate(body, item)
+            claim = item.get("claim")
+            key = (
+                claim.pk if claim else item.get("claim_text"),
+                item["source"].pk,
+                item["stance"],
+            )
+            if not errors and key in seen:
+                errors = {
+                    "stance": f"The same claim, source and stance as attributions.{seen[key]}."
+                }
+            seen.setdefault(key, index)
+            problems.append(errors)
+        if any(problems):
+            raise serializers.ValidationError({"attributions": problems})
+        return attrs
+
+    def create(self, validated: dict) -> Article:
+        items = validated.pop("attributions")
+        with transaction.atomic():
+            article = Article.objects.create(
+                slug=unique_slug(Article, validated["title"]), **validated
+            )
+            new_claims: dict[str, Claim] = {}
+            rows = []
+            for item in items:
+                claim = item.get("claim")
+                if claim is None:
+                    text = item["claim_text"]
+                    if text not in new_claims:
+                        new_claims[text] = Claim.objects.create(
+                            text=text, first_reported_on=article.published_on
+                        )
+                    claim = new_claims[text]
+                source = item["source"]
+                rows.append(
+                    Attribution(
+                        claim=claim,
+                        source=source,
+                        article=article,
+                        stance=item["stance"],
+                        wording=item["wording"],
+                        count=item["count"],
+                        anonymity=item.get("anonymity") or source.default_anonymity,
+                        quote=item["quote"],
+                        span_start=item["span_start"],
+                        span_end=item["span_end"],
+                    )
+                )
+            Attribution.objects.bulk_create(rows)
+            # A claim was first reported by its earliest article, as the seed loader has it.
+            Claim.objects.filter(
+                pk__in={row.claim_id for row in rows}, first_reported_on__gt=article.published_on
+            ).update(first_reported_on=article.published_on)
+        return article
