@@ -259,7 +259,11 @@ class Claim(models.Model):
                 name="claim_status_valid",
             ),
         ]
-        indexes = [models.Index(fields=["status"], name="claim_status")]
+        indexes = [
+            models.Index(fields=["status"], name="claim_status"),
+            # The claim list's default order, walked from the newest (keyset pages).
+            models.Index(fields=["-first_reported_on", "-id"], name="claim_newest"),
+        ]
 
     def __str__(self) -> str:
         return Truncator(self.text).chars(90)
@@ -424,3 +428,17 @@ class Response(Attribution):
         proxy = True
         verbose_name = "response"
         verbose_name_plural = "responses (denials, declines, non-responses)"
+
+
+class DataVersion(models.Model):
+    """One row whose version database triggers change on every write (migration 0004).
+
+    Cached counts are keyed by it (tracker/caching.py), so a cache entry can never outlive the
+    data it was computed from, whichever process or code path wrote.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True)
+    version = models.BigIntegerField(default=1)
+
+    def __str__(self) -> str:
+        return f"data version {self.version}"

@@ -1,0 +1,48 @@
+"""Counts that are slow to compute and rarely change, cached under the database's data version.
+
+Database triggers (migration 0004) set `tracker_dataversion.version` to a new random number
+whenever a row of a table the counts read is written, by any code path: the admin, the loaders,
+bulk inserts, raw SQL. A cached value is keyed by that version, so it is used only while the data
+is exactly as it was when the value was computed (random, so a rolled-back transaction's number
+is never reused); reading the version is one single-row query by primary key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.core.cache import cache
+from django.db import connection
+
+TIMEOUT = 24 * 3600  # a version changes with every write; old keys just age out
+
+
+def data_version() -> int | None:
+    """The current version, or None where the row is missing (then nothing is cached)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT version FROM tracker_dataversion WHERE id = 1")
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def cache_key(name: str, params: Iterable[tuple[str, Any]]) -> str:
+    """A key for a computation over the given (parameter, value) pairs, whatever their order."""
+    normal = sorted((key, sorted(v) if isinstance(v, list) else v) for key, v in params)
+    digest = hashlib.sha1(json.dumps(normal, default=str).encode()).hexdigest()
+    return f"{name}:{digest}"
+
+
+def cached[T](key: str, compute: Callable[[], T], *, version: int | None = None) -> T:
+    """The value computed for key at the current data version, computing it if there is none."""
+    version = data_version() if version is None else version
+    if version is None:
+        return compute()
+    full_key = f"{key}:v{version}"
+    value = cache.get(full_key)
+    if value is None:
+        value = compute()
+        cache.set(full_key, value, TIMEOUT)
+    return value
