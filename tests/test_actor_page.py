@@ -146,9 +146,12 @@ def test_the_page_loads_in_the_same_number_of_queries_at_two_sizes(
         )  # fmt: skip
     large, sql = count_queries(lambda: page(client, slug))
     assert small == large, "\n".join(sql)
-    # the actor, its aliases (prefetch), its ancestors (none for a root), its children, the
-    # counts by stance (one GROUP BY), the newest attributions of each stance with their claims,
-    # sources, actors, articles and outlets (one windowed query), the claims about it: 7.
+    # the actor, its aliases (prefetch), its ancestors (none for a root), its children, the data
+    # version, then (unless cached for this version) the counts by stance (one GROUP BY), the
+    # newest attributions of each stance with their claims, sources, actors, articles and
+    # outlets (one windowed query), and the claims about it: 8.
     assert large <= 8, "\n".join(sql)
+    warm, sql = count_queries(lambda: page(client, slug))
+    assert warm == large - 3, "\n".join(sql)
     html = page(client, slug)
     assert html.count('<li class="attribution">') <= 4 * views.ACTOR_GROUP_LIMIT

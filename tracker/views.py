@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from articles.models import Article
+from tracker.caching import cached, data_version
 from tracker.models import Actor, Attribution, Claim, Source, Stance
 from tracker.templatetags.tracker_tags import claims_in_order
 
@@ -120,14 +121,25 @@ def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
     ancestors = _ancestors(actor)
     children = list(actor.children.order_by("name")[: ACTOR_CHILDREN_LIMIT + 1])
     attributions = Attribution.objects.by_actor(actor)
-    counts = attributions.stance_counts()
-    rows = list(attributions.for_list().top_per_stance(ACTOR_GROUP_LIMIT))
+    # The counts and the newest rows of a large actor's sub-tree scan much of the table: they
+    # are cached until the data changes (tracker/caching.py).
+    version = data_version()
+    counts = cached(f"actor-counts:{actor.pk}", attributions.stance_counts, version=version)
+    rows = cached(
+        f"actor-top:{actor.pk}",
+        lambda: list(attributions.for_list().top_per_stance(ACTOR_GROUP_LIMIT)),
+        version=version,
+    )
     groups = [
         (heading, stance, [a for a in rows if a.stance == stance], counts[stance])
         for stance, heading in ACTOR_HEADINGS.items()
         if counts.get(stance)
     ]
-    about = list(Claim.objects.about(actor)[: ACTOR_ABOUT_LIMIT + 1])
+    about = cached(
+        f"actor-about:{actor.pk}",
+        lambda: list(Claim.objects.about(actor)[: ACTOR_ABOUT_LIMIT + 1]),
+        version=version,
+    )
     return render(
         request,
         "tracker/actor_detail.html",
