@@ -3,10 +3,29 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.core.paginator import Paginator
+from django.utils.functional import cached_property
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
 from articles.models import Article, Outlet
+
+
+class CappedCountPaginator(Paginator):
+    """Counts at most `cap` rows: a changelist over millions never runs a full COUNT.
+
+    Past the cap the count stops, the page links end there (a search or filter narrows it
+    down) and the changelist says "more than" (templates/admin/pagination.html).
+    """
+
+    cap = 10_000
+    capped = False
+
+    @cached_property
+    def count(self) -> int:
+        counted = self.object_list[: self.cap + 1].count()
+        self.capped = counted > self.cap
+        return min(counted, self.cap)
 
 
 @admin.register(Outlet)
@@ -15,6 +34,7 @@ class OutletAdmin(admin.ModelAdmin):
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
     show_full_result_count = False
+    paginator = CappedCountPaginator
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Outlet]:
         return super().get_queryset(request).annotate(n_articles=Count("articles"))
@@ -35,6 +55,7 @@ class ArticleAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("title",)}
     readonly_fields = ("source_file", "created_at", "updated_at")
     show_full_result_count = False
+    paginator = CappedCountPaginator
     fieldsets = (
         (
             None,

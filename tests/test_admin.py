@@ -222,3 +222,21 @@ def test_an_actor_cannot_be_put_under_its_own_sub_actor_in_the_admin(editor_clie
     response = editor_client.post(url, data)
     assert response.status_code == 200
     assert "one of its sub-actors" in str(response.context["adminform"].form.errors)
+
+
+def test_a_changelist_never_counts_past_its_cap(editor_client, newsroom, monkeypatch):
+    from articles.admin import CappedCountPaginator
+
+    monkeypatch.setattr(CappedCountPaginator, "cap", 5)
+    grow(newsroom, 5)  # 23 attributions
+    url = reverse("admin:tracker_attribution_changelist")
+    _count, sql = count_queries(lambda: get(editor_client, url))
+    counts = [q for q in sql if "COUNT(" in q]
+    assert counts and all("LIMIT 6" in q for q in counts), counts
+    page = get(editor_client, url).content.decode()
+    assert "more than 5 attributions (not counted further)" in page
+
+
+def test_a_changelist_under_its_cap_shows_the_exact_count(editor_client, newsroom):
+    page = get(editor_client, reverse("admin:tracker_attribution_changelist")).content.decode()
+    assert "3 attributions" in page

@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
-from articles.admin import ArticleAdmin
+from articles.admin import ArticleAdmin, CappedCountPaginator
 from articles.models import Article
 from tracker.models import Actor, ActorAlias, Attribution, Claim, Response, Source, Stance
 from tracker.querysets import RESPONSES
@@ -242,6 +242,7 @@ class ActorAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
     inlines = (ActorAliasInline,)
     show_full_result_count = False
+    paginator = CappedCountPaginator
     fields = ("name", "slug", "kind", "parent", "country", "wikidata_id", "description")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Actor]:
@@ -271,6 +272,7 @@ class SourceAdmin(admin.ModelAdmin):
     autocomplete_fields = ("actor",)
     prepopulated_fields = {"slug": ("name",)}
     show_full_result_count = False
+    paginator = CappedCountPaginator
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Source]:
         return (
@@ -293,6 +295,7 @@ class ClaimAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("text",)}
     inlines = (ClaimAttributionInline,)
     show_full_result_count = False
+    paginator = CappedCountPaginator
     fields = ("text", "slug", "about", "status", "first_reported_on")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Claim]:
@@ -338,6 +341,7 @@ class AttributionListMixin:
     autocomplete_fields = ("claim", "source", "article")
     date_hierarchy = "article__published_on"
     show_full_result_count = False
+    paginator = CappedCountPaginator
     form = AttributionForm
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Attribution]:
