@@ -145,7 +145,8 @@ def test_the_page_loads_in_the_same_number_of_queries_at_two_sizes(client, newsr
     grow(newsroom, 30)  # the claim gains 60 attributions from 30 more sources
     large, sql = count_queries(lambda: page(client, newsroom.claim))
     assert small == large, "\n".join(sql)
-    # the claim, the actors it is about (prefetch), its attributions with their sources, actors,
-    # articles and outlets (one join), the sourcing summary (one aggregate): 4.
+    # the claim, the actors it is about (prefetch), its verdicts with who rated them (prefetch;
+    # their evidence is one more query when there are any), its attributions with their
+    # sources, actors, articles and outlets (one join), the sourcing summary (one aggregate): 5.
     assert large <= 6, "\n".join(sql)
     assert "Ministry spokesman" in page(client, newsroom.claim)

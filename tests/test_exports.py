@@ -84,12 +84,13 @@ def test_an_empty_export_is_a_header_or_an_empty_list(client, newsroom):
 
 
 def test_the_export_runs_one_query_whatever_the_size(client, newsroom):
-    # One SELECT of the joined rows (read in chunks), plus the actor lookup when filtered.
+    # One SELECT of the joined rows (read in chunks), plus the data version and the actor's
+    # sub-tree when filtered by an actor (both cached while the data holds).
     grow(newsroom, 3)
     small, _ = count_queries(lambda: body(client.get(URL + "?format=csv&actor=russia")))
     grow(newsroom, 50)
     large, sql = count_queries(lambda: body(client.get(URL + "?format=csv&actor=russia")))
-    assert small == large <= 2, "\n".join(sql)
+    assert small == large <= 3, "\n".join(sql)
 
 
 def test_exported_text_is_data_not_markup(client, newsroom):

@@ -6,8 +6,9 @@ import re
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.widgets import AutocompleteSelect
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.core.validators import URLValidator
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
@@ -16,7 +17,18 @@ from django.utils.text import Truncator
 
 from articles.admin import ArticleAdmin, CappedCountPaginator
 from articles.models import Article
-from tracker.models import Actor, ActorAlias, Attribution, Claim, Response, Source, Stance
+from tracker.models import (
+    Actor,
+    ActorAlias,
+    Attribution,
+    Claim,
+    Evidence,
+    Response,
+    Source,
+    Stance,
+    TrackRecord,
+    Verdict,
+)
 from tracker.querysets import RESPONSES
 
 
@@ -73,6 +85,23 @@ class PreloadedRelationsFormSet(BaseInlineFormSet):
                 if related is not None:
                     widget.known = {str(related.pk): related}
         return form
+
+
+class KnownAutocompleteSelectMultiple(AutocompleteSelectMultiple):
+    """KnownAutocompleteSelect for a multiple choice: labels from the rows the form was given."""
+
+    known: dict[str, object] | None = None
+
+    def optgroups(self, name, value, attr=None):
+        selected = {str(v) for v in value if str(v) not in self.choices.field.empty_values}
+        if not self.known or not selected or not selected <= self.known.keys():
+            return super().optgroups(name, value, attr)
+        label = self.choices.field.label_from_instance
+        options = [
+            self.create_option(name, key, label(self.known[key]), True, index)
+            for index, key in enumerate(sorted(selected))
+        ]
+        return [(None, options, 0)]
 
 
 class AttributionForm(forms.ModelForm):
@@ -192,6 +221,139 @@ class ArticleAttributionInline(AttributionInline):
         return super().get_queryset(request).select_related(None).select_related("claim", "source")
 
 
+# -- Verdicts ---------------------------------------------------------------------------------
+
+
+def _evidence_widget(field: str) -> KnownAutocompleteSelectMultiple:
+    # The autocomplete asks the admin about the evidence row's own relation: Evidence.<field>.
+    return KnownAutocompleteSelectMultiple(Evidence._meta.get_field(field), admin.site)
+
+
+class VerdictInlineForm(forms.ModelForm):
+    """A verdict with its evidence in one form, so that a claim is rated on its own page."""
+
+    articles = forms.ModelMultipleChoiceField(
+        queryset=Article.objects.defer("body"),
+        required=False,
+        widget=_evidence_widget("article"),
+        label="Evidence: articles",
+        help_text="Articles in the tracker that bear the claim out or refute it.",
+    )
+    attributions = forms.ModelMultipleChoiceField(
+        queryset=Attribution.objects.all(),
+        required=False,
+        widget=_evidence_widget("attribution"),
+        label="Evidence: attributions",
+        help_text="Statements in the tracker the verdict rests on.",
+    )
+    links = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
+        label="Evidence: web pages",
+        help_text="One per line: the address (http or https), then a space and a title if you "
+        "like.",
+    )
+
+    class Meta:
+        model = Verdict
+        fields = ("rating", "rated_at", "explanation")
+        widgets = {"explanation": forms.Textarea(attrs={"rows": 3, "cols": 60})}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            return
+        # The inline's queryset prefetched the evidence with its articles and attributions.
+        evidence = list(self.instance.evidence.all())
+        for name, field in (("articles", "article"), ("attributions", "attribution")):
+            rows = [getattr(e, field) for e in evidence if getattr(e, f"{field}_id")]
+            self.initial[name] = [row.pk for row in rows]
+            if name in self.fields:
+                self.fields[name].widget.known = {str(row.pk): row for row in rows}
+        self.initial["links"] = "\n".join(f"{e.url} {e.title}".strip() for e in evidence if e.url)
+
+    def clean_links(self) -> list[tuple[str, str]]:
+        links: dict[str, str] = {}
+        check = URLValidator(schemes=["http", "https"])
+        for number, line in enumerate(self.cleaned_data["links"].splitlines(), start=1):
+            url, _, title = line.strip().partition(" ")
+            if not url:
+                continue
+            try:
+                check(url)
+            except forms.ValidationError:
+                raise forms.ValidationError(
+                    f"Line {number}: {url!r} is not an http or https address."
+                ) from None
+            links[url] = title.strip()[:300]
+        return list(links.items())
+
+    def _save_m2m(self) -> None:
+        super()._save_m2m()
+        if not {"articles", "attributions", "links"} & set(self.changed_data):
+            return
+        wanted = {("article", a.pk): "" for a in self.cleaned_data.get("articles", [])}
+        wanted |= {("attribution", a.pk): "" for a in self.cleaned_data.get("attributions", [])}
+        wanted |= {("url", url): title for url, title in self.cleaned_data.get("links", [])}
+        existing = {e.key: e for e in Evidence.objects.filter(verdict=self.instance)}
+        stale = [e.pk for key, e in existing.items() if key not in wanted]
+        Evidence.objects.filter(pk__in=stale).delete()
+        for (kind, value), title in wanted.items():
+            row = existing.get((kind, value))
+            if row is None:
+                fields = {"url": value, "title": title} if kind == "url" else {f"{kind}_id": value}
+                Evidence.objects.create(verdict=self.instance, **fields)
+            elif kind == "url" and row.title != title:
+                row.title = title
+                row.save(update_fields=["title"])
+
+
+class VerdictInline(admin.StackedInline):
+    model = Verdict
+    form = VerdictInlineForm
+    extra = 0
+    show_change_link = True
+    fields = (("rating", "rated_at"), "explanation", "articles", "attributions", "links", "rater")
+    readonly_fields = ("rater",)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Verdict]:
+        evidence = Evidence.objects.select_related(
+            "article", "attribution__source", "attribution__claim"
+        ).defer("article__body")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("rated_by")
+            .prefetch_related(Prefetch("evidence", queryset=evidence))
+        )
+
+    @admin.display(description="rated by")
+    def rater(self, verdict: Verdict) -> str:
+        return verdict.rated_by_name if verdict.pk else "you, once saved"
+
+
+class EvidenceInline(admin.TabularInline):
+    model = Evidence
+    formset = PreloadedRelationsFormSet
+    extra = 1
+    autocomplete_fields = ("article", "attribution")
+    fields = ("article", "attribution", "url", "title")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Evidence]:
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("article", "attribution__source", "attribution__claim")
+            .defer("article__body")
+        )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if type(field.widget) is AutocompleteSelect:
+            field.widget.__class__ = KnownAutocompleteSelect
+        return field
+
+
 # -- Filters ----------------------------------------------------------------------------------
 
 
@@ -293,10 +455,19 @@ class ClaimAdmin(admin.ModelAdmin):
     search_fields = ("text", "slug")
     autocomplete_fields = ("about",)
     prepopulated_fields = {"slug": ("text",)}
-    inlines = (ClaimAttributionInline,)
+    inlines = (VerdictInline, ClaimAttributionInline)
     show_full_result_count = False
     paginator = CappedCountPaginator
     fields = ("text", "slug", "about", "status", "first_reported_on")
+    # The latest verdict sets the status (and the track records follow): rate the claim below.
+    readonly_fields = ("status",)
+
+    def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
+        if formset.model is Verdict:
+            for verdict_form in formset.forms:
+                if verdict_form.instance.pk is None and verdict_form.has_changed():
+                    verdict_form.instance.rated_by = request.user
+        super().save_formset(request, form, formset, change)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Claim]:
         return (
@@ -319,6 +490,116 @@ class ClaimAdmin(admin.ModelAdmin):
     @admin.display(description="responses", ordering="n_responses")
     def responses(self, claim: Claim) -> int:
         return claim.n_responses
+
+
+@admin.register(Verdict)
+class VerdictAdmin(admin.ModelAdmin):
+    list_display = ("claim_text", "rating", "rater", "rated_at", "evidence_count")
+    list_filter = ("rating", "rated_at")
+    list_select_related = ("claim", "rated_by")
+    search_fields = ("claim__text", "explanation")
+    autocomplete_fields = ("claim",)
+    date_hierarchy = "rated_at"
+    inlines = (EvidenceInline,)
+    show_full_result_count = False
+    paginator = CappedCountPaginator
+    fields = ("claim", ("rating", "rated_at"), "explanation", "rater")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Verdict]:
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("claim", "rated_by")
+            .annotate(n_evidence=count_of(Evidence.objects, "verdict"))
+        )
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Verdict | None = None):
+        # Moving a verdict to another claim would leave the first claim's status behind.
+        return ("claim", "rater") if obj is not None else ("rater",)
+
+    def save_model(self, request: HttpRequest, obj: Verdict, form, change: bool) -> None:
+        if not change:
+            obj.rated_by = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description="claim", ordering="claim__text")
+    def claim_text(self, verdict: Verdict) -> str:
+        return Truncator(verdict.claim.text).chars(90)
+
+    @admin.display(description="rated by", ordering="rated_by__username")
+    def rater(self, verdict: Verdict) -> str:
+        return verdict.rated_by_name if verdict.pk else "you, once saved"
+
+    @admin.display(description="evidence", ordering="n_evidence")
+    def evidence_count(self, verdict: Verdict) -> int:
+        return verdict.n_evidence
+
+
+class RecordOfFilter(admin.SimpleListFilter):
+    title = "record of"
+    parameter_name = "of"
+
+    def lookups(self, request, model_admin):
+        return [("sources", "Sources"), ("actors", "Actors")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "sources":
+            return queryset.of_sources()
+        if self.value() == "actors":
+            return queryset.of_actors()
+        return queryset
+
+
+class EnoughRecordFilter(admin.SimpleListFilter):
+    title = "record"
+    parameter_name = "enough"
+
+    def lookups(self, request, model_admin):
+        return [("1", "Enough to score"), ("0", "Not enough")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "1":
+            return queryset.enough()
+        if self.value() == "0":
+            return queryset.filter(scored__lt=TrackRecord.MIN_RECORD)
+        return queryset
+
+
+@admin.register(TrackRecord)
+class TrackRecordAdmin(admin.ModelAdmin):
+    """Computed records, to look at: verdicts change them, `recompute_credibility` rebuilds them."""
+
+    list_display = (
+        "subject", "score_shown", "interval", "scored", "for_count", "against_count",
+        "declined", "no_response", "updated_at",
+    )  # fmt: skip
+    list_filter = (RecordOfFilter, EnoughRecordFilter)
+    list_select_related = ("source", "actor")
+    search_fields = ("source__name", "actor__name")
+    ordering = ("-score", "-lower")
+    show_full_result_count = False
+    paginator = CappedCountPaginator
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    @admin.display(description="source or actor")
+    def subject(self, record: TrackRecord) -> str:
+        return str(record.source or record.actor)
+
+    @admin.display(description="score", ordering="score")
+    def score_shown(self, record: TrackRecord) -> str:
+        return f"{record.score:.2f}" if record.enough else "not enough record"
+
+    @admin.display(description="90% interval")
+    def interval(self, record: TrackRecord) -> str:
+        return f"{record.lower:.2f}–{record.upper:.2f}"
 
 
 class AttributionListMixin:

@@ -5,16 +5,19 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import operator
+from functools import reduce
 from typing import Any
 
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Prefetch, Q, QuerySet
-from django.http import HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, JsonResponse
 from django.urls import reverse
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import exceptions, mixins, permissions, serializers, viewsets
+from rest_framework import exceptions, mixins, permissions, viewsets
 from rest_framework.filters import BaseFilterBackend
 from rest_framework.pagination import BasePagination
 from rest_framework.parsers import JSONParser
@@ -37,6 +40,7 @@ from tracker.serializers import (
     AttributionSerializer,
     ClaimDetailSerializer,
     ClaimSerializer,
+    ErrorSerializer,
     OutletSerializer,
     SourceDetailSerializer,
     SourceSerializer,
@@ -94,15 +98,6 @@ def not_found(request: HttpRequest, *args, **kwargs) -> JsonResponse:
     )
 
 
-class ErrorSerializer(serializers.Serializer):
-    errors = serializers.DictField(
-        child=serializers.CharField(),
-        help_text="What is wrong, by field or parameter (nested fields joined with dots, e.g. "
-        '"attributions.0.passage"); errors about the whole request by their code '
-        '("not_found", "not_authenticated", "permission_denied"...).',
-    )
-
-
 ERRORS = {
     400: "A field or parameter is wrong; each is named.",
     401: "The token is unknown, or writing needs one.",
@@ -127,7 +122,8 @@ class StrictJSONParser(JSONParser):
                 try:
                     item.encode("utf-8")
                 except UnicodeEncodeError:
-                    raise exceptions.ParseError("The body holds text that is not valid Unicode.")
+                    message = "The body holds text that is not valid Unicode."
+                    raise exceptions.ParseError(message) from None
             elif isinstance(item, dict):
                 stack.extend(item.keys())
                 stack.extend(item.values())
@@ -272,14 +268,13 @@ def _flip(name: str) -> str:
 
 def _beyond(order: list[str], position: list) -> Q:
     """Rows strictly after `position` in `order`: (a > x) or (a = x and b > y) or ..."""
-    condition = Q(pk__in=[])
-    equal: dict[str, Any] = {}
+    conditions, equal = [], {}
     for name, value in zip(order, position, strict=True):
         field = name.lstrip("-")
         lookup = "lt" if name.startswith("-") else "gt"
-        condition |= Q(**equal, **{f"{field}__{lookup}": value})
+        conditions.append(Q(**equal, **{f"{field}__{lookup}": value}))
         equal[field] = value
-    return condition
+    return reduce(operator.or_, conditions)
 
 
 # -- Filters: the pages' FilterSet -------------------------------------------------------------
@@ -305,7 +300,13 @@ def _filter_schema(field: django_filters.Filter) -> dict:
     if isinstance(field, django_filters.DateFilter):
         return {"type": "string", "format": "date"}
     if isinstance(field, django_filters.NumberFilter):
-        return {"type": "number"}
+        # django-filter bounds numbers (at most 1e50 by default): the schema says so.
+        schema: dict[str, Any] = {"type": "number"}
+        for validator in field.field.validators:
+            if isinstance(validator, MinValueValidator | MaxValueValidator):
+                key = "maximum" if isinstance(validator, MaxValueValidator) else "minimum"
+                schema[key] = float(validator.limit_value)
+        return schema
     return {"type": "string"}
 
 
@@ -416,6 +417,15 @@ class ApiViewSet(viewsets.GenericViewSet):
     parser_classes = [StrictJSONParser]
     schema = ApiSchema()
     ordering: tuple[str, ...] = ("-id",)
+
+    def get_object(self):
+        try:
+            return super().get_object()
+        except Http404:
+            name = self.get_queryset().model._meta.verbose_name
+            key = "id" if self.lookup_field == "pk" else self.lookup_field
+            value = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
+            raise exceptions.NotFound(f"There is no {name} with the {key} {value}.") from None
 
 
 class ReadOnlyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):

@@ -303,12 +303,14 @@ def run_database(database: str, run: Run, work: Path, log, datasette: str | None
     with serving(gunicorn, env, f"{base}/healthz"):
         for target in targets:
             url = base + target.path
-            urllib.request.urlopen(
-                urllib.request.Request(
-                    url, headers={"Cookie": info["cookie"]} if target.cookie else {}
-                ),
-                timeout=60,
-            ).read()
+            headers = {"Cookie": info["cookie"]} if target.cookie else {}
+            try:  # the first request fills caches, as on a running server
+                request = urllib.request.Request(url, headers=headers)
+                urllib.request.urlopen(request, timeout=120).read()
+            except OSError as exc:
+                log(f"{database}: {target.name}: {exc}")
+                run.results.append(Result(database, target.name, target.path, note=str(exc)))
+                continue
             log(f"{database}: {target.name}")
             measured = wrk(
                 url, duration=run.duration, connections=run.connections,
@@ -379,6 +381,9 @@ def render(run: Run, command: str) -> str:
             )
             vs_bare = f"{r.requests_per_second / bare.requests_per_second:.1%}" if bare else "–"
             queries = "–" if r.queries is None else str(r.queries)
+            if r.note:
+                lines.append(f"| {r.name} | failed: {r.note} | | | | | {queries} | | |")
+                continue
             lines.append(
                 f"| {r.name} | {r.requests_per_second:,.1f} | {r.p50_ms:.1f} | {r.p95_ms:.1f} | "
                 f"{r.p99_ms:.1f} | {r.errors} | {queries} | {vs_datasette} | {vs_bare} |"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from contextvars import ContextVar
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -20,12 +21,39 @@ from django.db import connection
 TIMEOUT = 24 * 3600  # a version changes with every write; old keys just age out
 
 
+_UNREAD = object()
+# Within one read-only request the version is read once (DataVersionMiddleware opens the scope).
+_request_version: ContextVar[Any] = ContextVar("tracker_data_version", default=None)
+
+
 def data_version() -> int | None:
     """The current version, or None where the row is missing (then nothing is cached)."""
+    memo = _request_version.get()
+    if memo is not None and memo is not _UNREAD:
+        return memo[0]
     with connection.cursor() as cursor:
         cursor.execute("SELECT version FROM tracker_dataversion WHERE id = 1")
         row = cursor.fetchone()
-    return row[0] if row else None
+    version = row[0] if row else None
+    if memo is _UNREAD:
+        _request_version.set((version,))
+    return version
+
+
+class DataVersionMiddleware:
+    """Reads the data version at most once per GET or HEAD request, however many caches ask."""
+
+    def __init__(self, get_response: Callable) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in ("GET", "HEAD"):
+            return self.get_response(request)
+        token = _request_version.set(_UNREAD)
+        try:
+            return self.get_response(request)
+        finally:
+            _request_version.reset(token)
 
 
 def cache_key(name: str, params: Iterable[tuple[str, Any]]) -> str:

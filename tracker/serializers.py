@@ -231,6 +231,18 @@ class ArticleDetailSerializer(ArticleSerializer):
         fields = [*ArticleSerializer.Meta.fields, "body", "attributions"]
 
 
+# -- Errors ------------------------------------------------------------------------------------
+
+
+class ErrorSerializer(serializers.Serializer):
+    errors = serializers.DictField(
+        child=serializers.CharField(),
+        help_text="What is wrong, by field or parameter (nested fields joined with dots, e.g. "
+        '"attributions.0.passage"); errors about the whole request by their code '
+        '("not_found", "not_authenticated", "permission_denied"...).',
+    )
+
+
 # -- Writing an article with its attributions --------------------------------------------------
 
 
@@ -346,9 +358,17 @@ class AttributionWriteSerializer(serializers.Serializer):
     def validate(self, attrs: dict) -> dict:
         errors: dict[str, str] = {}
         if ("claim" in attrs) == ("claim_text" in attrs):
-            errors["claim"] = "Give claim (an existing claim's id) or claim_text, not both."
+            errors["claim"] = (
+                "Give one of claim (an existing claim's id) and claim_text (a new one)."
+            )
         if "passage" not in attrs and ("span_start" not in attrs or "span_end" not in attrs):
             errors["passage"] = "Give the passage (or span_start and span_end)."
+        # Placed in the article's body here, item by item, so that one request names every
+        # misplaced passage at once (the body itself is checked by the article's serializer).
+        data = self.root.initial_data
+        body = data.get("body") if isinstance(data, dict) else None
+        if not errors and isinstance(body, str):
+            errors = locate(body, attrs)
         if errors:
             raise serializers.ValidationError(errors)
         return attrs
@@ -398,23 +418,18 @@ class ArticleWriteSerializer(serializers.Serializer):
     attributions = AttributionWriteSerializer(many=True, required=False, default=list)
 
     def validate(self, attrs: dict) -> dict:
-        body = attrs["body"]
         problems: list[dict[str, str]] = []
         seen: dict[tuple, int] = {}
         for index, item in enumerate(attrs["attributions"]):
-            errors = locate(body, item)
             claim = item.get("claim")
-            key = (
-                claim.pk if claim else item.get("claim_text"),
-                item["source"].pk,
-                item["stance"],
-            )
-            if not errors and key in seen:
-                errors = {
-                    "stance": f"The same claim, source and stance as attributions.{seen[key]}."
-                }
-            seen.setdefault(key, index)
-            problems.append(errors)
+            key = (claim.pk if claim else item["claim_text"], item["source"].pk, item["stance"])
+            if key in seen:
+                problems.append(
+                    {"stance": f"The same claim, source and stance as attributions.{seen[key]}."}
+                )
+            else:
+                seen[key] = index
+                problems.append({})
         if any(problems):
             raise serializers.ValidationError({"attributions": problems})
         return attrs

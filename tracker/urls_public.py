@@ -16,4 +16,5 @@ urlpatterns = [
     path("articles/<int:pk>/", views.article_detail, name="article_detail"),
     path("actors/<slug:slug>/", views.actor_detail, name="actor_detail"),
     path("sources/<int:pk>/", views.source_detail, name="source_detail"),
+    path("credibility/", views.credibility, name="credibility"),
 ]

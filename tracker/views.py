@@ -2,17 +2,33 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from django import forms
 from django.db import connection
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from articles.models import Article
+from tracker import credibility as scoring
 from tracker.caching import cached, data_version
-from tracker.models import Actor, Attribution, Claim, Source, Stance
+from tracker.models import (
+    Actor,
+    ActorKind,
+    Attribution,
+    Claim,
+    Source,
+    SourceKind,
+    Stance,
+    TrackRecord,
+    Verdict,
+)
 from tracker.templatetags.tracker_tags import claims_in_order
+from tracker.views_claims import bad_request
 
 # How each stance heads its group, in the order a reader expects: who said it, then who answered.
 CLAIM_HEADINGS = {
@@ -34,6 +50,9 @@ ACTOR_GROUP_LIMIT = 50
 ACTOR_CHILDREN_LIMIT = 100
 ACTOR_ABOUT_LIMIT = 50
 SOURCE_LIMIT = 100
+# The statements behind a track record, and the contradicted ones, shown on actor/source pages.
+RECORD_LIMIT = 50
+RANKING_LIMIT = 100
 
 
 @require_safe
@@ -67,7 +86,10 @@ def home(request: HttpRequest) -> HttpResponse:
 def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A claim, who asserted, denied, declined or ignored it, and how well it is sourced."""
     claim = get_object_or_404(
-        Claim.objects.prefetch_related(Prefetch("about", queryset=Actor.objects.order_by("name"))),
+        Claim.objects.prefetch_related(
+            Prefetch("about", queryset=Actor.objects.order_by("name")),
+            Prefetch("verdicts", queryset=Verdict.objects.for_page()),
+        ),
         pk=pk,
     )
     # In the order the story was told: article by article, passage by passage.
@@ -82,6 +104,18 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if (rows := [a for a in attributions if a.stance == stance])
     ]
     articles = list({a.article_id: a.article for a in attributions}.values())
+    verdicts = list(claim.verdicts.all())  # the latest first: it is the claim's status
+    claim_review = None
+    if verdicts and verdicts[0].rating == claim.status:
+        claim_review = scoring.json_ld(
+            scoring.claim_review(
+                claim=claim,
+                verdict=verdicts[0],
+                attributions=attributions,
+                page_url=request.build_absolute_uri(claim.get_absolute_url()),
+                site_url=request.build_absolute_uri("/"),
+            )
+        )
     return render(
         request,
         "tracker/claim_detail.html",
@@ -90,6 +124,9 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "groups": groups,
             "summary": claim.attributions.sourcing_summary(),
             "articles": articles,
+            "verdict": verdicts[0] if verdicts else None,
+            "earlier_verdicts": verdicts[1:],
+            "claim_review": claim_review,
         },
     )
 
@@ -117,7 +154,9 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """An actor, where it sits, what it (and the actors under it) said, and what is said of it."""
-    actor = get_object_or_404(Actor.objects.prefetch_related("aliases"), slug=slug)
+    actor = get_object_or_404(
+        Actor.objects.select_related("track_record").prefetch_related("aliases"), slug=slug
+    )
     ancestors = _ancestors(actor)
     children = list(actor.children.order_by("name")[: ACTOR_CHILDREN_LIMIT + 1])
     attributions = Attribution.objects.by_actor(actor)
@@ -140,6 +179,13 @@ def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
         lambda: list(Claim.objects.about(actor)[: ACTOR_ABOUT_LIMIT + 1]),
         version=version,
     )
+    record = _record(
+        actor,
+        attributions,
+        cache_key=f"actor-record:{actor.pk}",
+        version=version,
+        claims_url=f"{reverse('tracker:claim_list')}?actor={actor.slug}&contradicted_denials=1",
+    )
     return render(
         request,
         "tracker/actor_detail.html",
@@ -154,6 +200,7 @@ def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "about": about[:ACTOR_ABOUT_LIMIT],
             "more_about": len(about) > ACTOR_ABOUT_LIMIT,
             "about_limit": ACTOR_ABOUT_LIMIT,
+            "record": record,
         },
     )
 
@@ -161,7 +208,7 @@ def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A source, whom it belongs to, and what it was cited for."""
-    source = get_object_or_404(Source.objects.select_related("actor"), pk=pk)
+    source = get_object_or_404(Source.objects.select_related("actor", "track_record"), pk=pk)
     affiliation: list[Actor] = []
     if source.actor is not None:
         affiliation = [*_ancestors(source.actor), source.actor]
@@ -179,6 +226,134 @@ def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "total": sum(counts.values()),
             "attributions": attributions[:SOURCE_LIMIT],
             "limit": SOURCE_LIMIT,
+            "record": _record(source, source.attributions.all()),
+        },
+    )
+
+
+@dataclass
+class RecordPage:
+    """A track record as the actor and source pages show it, with what explains it."""
+
+    record: TrackRecord | None
+    statements: list[scoring.Statement]
+    denials: list[scoring.Statement]
+    refuted: list[scoring.Statement]
+    more_contradicted: bool
+    claims_url: str | None
+    limit: int = RECORD_LIMIT
+    min_record: int = TrackRecord.MIN_RECORD
+
+    @property
+    def more_statements(self) -> bool:
+        return self.record is not None and self.record.scored > len(self.statements)
+
+
+def _record(
+    who: Actor | Source,
+    attributions: QuerySet[Attribution],
+    *,
+    cache_key: str | None = None,
+    version: int | None = None,
+    claims_url: str | None = None,
+) -> RecordPage:
+    """The stored record (loaded with `who`) and two queries: the statements that moved it and
+    those the evidence contradicted, each cut at RECORD_LIMIT (and cached, for an actor)."""
+
+    def lists() -> tuple[list[scoring.Statement], list[scoring.Statement]]:
+        return (
+            scoring.statements_scored(attributions=attributions, limit=RECORD_LIMIT),
+            scoring.statements_contradicted(attributions=attributions, limit=RECORD_LIMIT + 1),
+        )
+
+    statements, contradicted = cached(cache_key, lists, version=version) if cache_key else lists()
+    try:
+        record = who.track_record
+    except TrackRecord.DoesNotExist:
+        record = None
+    return RecordPage(
+        record=record,
+        statements=statements,
+        denials=[s for s in contradicted[:RECORD_LIMIT] if s.stance == Stance.DENIES],
+        refuted=[s for s in contradicted[:RECORD_LIMIT] if s.stance == Stance.ASSERTS],
+        more_contradicted=len(contradicted) > RECORD_LIMIT,
+        claims_url=claims_url,
+    )
+
+
+# -- Rankings -------------------------------------------------------------------------------------
+
+# One `kind` parameter for both lists: a source kind, an actor kind, or "person" (both).
+RANKING_KINDS = [
+    *SourceKind.choices,
+    *[(value, label) for value, label in ActorKind.choices if value not in SourceKind.values],
+]
+
+
+class RankingForm(forms.Form):
+    kind = forms.ChoiceField(choices=[("", "Any kind"), *RANKING_KINDS], required=False)
+    actor = forms.ModelChoiceField(
+        queryset=Actor.objects.only("pk", "slug", "name", "path"),
+        to_field_name="slug",
+        required=False,
+        error_messages={"invalid_choice": "There is no actor with the slug %(value)s."},
+    )
+
+
+@dataclass
+class Ranking:
+    rows: list[TrackRecord]
+    ranked: int
+    thin: int
+
+
+def _ranking(records: QuerySet[TrackRecord] | None, *related: str) -> Ranking | None:
+    """The best records (only those with enough to score), and how many there are: 2 queries."""
+    if records is None:
+        return None
+    minimum = TrackRecord.MIN_RECORD
+    totals = records.aggregate(
+        ranked=Count("pk", filter=Q(scored__gte=minimum)),
+        thin=Count("pk", filter=Q(scored__lt=minimum)),
+    )
+    rows = list(records.enough().ranked().select_related(*related)[:RANKING_LIMIT])
+    return Ranking(rows=rows, ranked=totals["ranked"], thin=totals["thin"])
+
+
+@require_safe
+def credibility(request: HttpRequest) -> HttpResponse:
+    """Sources and actors ranked by their track records, with intervals and the counts behind."""
+    form = RankingForm(request.GET)
+    if not form.is_valid():
+        problems = [(name, " ".join(errors)) for name, errors in form.errors.items()]
+        return bad_request(request, problems)
+    kind: str = form.cleaned_data["kind"]
+    actor: Actor | None = form.cleaned_data["actor"]
+    sources: QuerySet[TrackRecord] | None = TrackRecord.objects.of_sources()
+    actors: QuerySet[TrackRecord] | None = TrackRecord.objects.of_actors()
+    if kind:
+        # A kind that only sources have (anonymous) leaves out the actors, and the other way on.
+        sources = sources.filter(source__kind=kind) if kind in SourceKind.values else None
+        actors = actors.filter(actor__kind=kind) if kind in ActorKind.values else None
+    if actor is not None:
+        if sources is not None:
+            sources = sources.filter(source__actor__path__startswith=actor.path)
+        if actors is not None:
+            actors = actors.filter(actor__path__startswith=actor.path).exclude(actor=actor)
+    return render(
+        request,
+        "tracker/credibility.html",
+        {
+            "nav": "credibility",
+            "form": form,
+            "kind": kind,
+            "kind_label": dict(RANKING_KINDS).get(kind, ""),
+            "kinds": RANKING_KINDS,
+            "actor": actor,
+            "sources": _ranking(sources, "source", "source__actor"),
+            "actors": _ranking(actors, "actor", "actor__parent"),
+            "limit": RANKING_LIMIT,
+            "min_record": TrackRecord.MIN_RECORD,
         },
     )
 

@@ -1,0 +1,344 @@
+"""Writing through the API: an article with its attributions, all or nothing, by editors only."""
+
+from __future__ import annotations
+
+import datetime
+import io
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.db import IntegrityError
+from django.test import Client
+from rest_framework.authtoken.models import Token
+
+from articles.models import Article
+from tracker.models import Attribution, Claim
+
+from .conftest import BODY
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/articles/"
+
+NEW_BODY = (
+    "Officials in Ankara said the fighters were paid in dollars. "
+    "The Russian Defence Ministry did not respond. "
+    'A spokesman denied it: "Nobody was paid," he said. The fighters left in June.'
+)
+
+
+@pytest.fixture
+def token(editor) -> str:
+    return Token.objects.create(user=editor).key
+
+
+@pytest.fixture
+def api(token) -> Client:
+    """An editors' tool: token in the header, and CSRF checks on (tokens need no CSRF token)."""
+    return Client(enforce_csrf_checks=True, headers={"authorization": f"Token {token}"})
+
+
+def article(newsroom, **changes) -> dict:
+    data = {
+        "title": "Fighters were paid in dollars",
+        "outlet": "wire",
+        "published_on": "2020-05-01",
+        "url": "https://example.org/paid",
+        "byline": "A. Reporter",
+        "body": NEW_BODY,
+        "attributions": [
+            {
+                "claim_text": "The fighters were paid in dollars.",
+                "source": "spokesman",  # by slug
+                "stance": "denies",
+                "wording": "A spokesman",
+                "passage": 'A spokesman denied it: "Nobody was paid," he said.',
+                "quote": "Nobody was paid,",
+            },
+            {
+                "claim": newsroom.claim.pk,
+                "source": newsroom.ministry_source.pk,  # by id
+                "stance": "no_response",
+                "wording": "The Russian Defence Ministry",
+                "span_start": NEW_BODY.index("The Russian"),
+                "span_end": NEW_BODY.index("respond.") + len("respond."),
+            },
+        ],
+    }
+    data.update(changes)
+    return data
+
+
+def post(client: Client, data, status: int):
+    response = client.post(URL, data, content_type="application/json")
+    assert response.status_code == status, response.content[:800]
+    return response.json()
+
+
+def nothing_written(before: tuple[int, int, int]) -> bool:
+    return (Article.objects.count(), Claim.objects.count(), Attribution.objects.count()) == before
+
+
+def counts() -> tuple[int, int, int]:
+    return Article.objects.count(), Claim.objects.count(), Attribution.objects.count()
+
+
+# -- Permissions -------------------------------------------------------------------------------
+
+
+def test_anonymous_users_read_but_cannot_write(client, newsroom):
+    before = counts()
+    errors = post(client, article(newsroom), 401)
+    assert errors == {
+        "errors": {"not_authenticated": "Authentication credentials were not provided."}
+    }
+    assert nothing_written(before)
+
+
+def test_a_bad_token_is_refused(client, newsroom):
+    response = client.post(
+        URL,
+        article(newsroom),
+        content_type="application/json",
+        headers={"authorization": "Token x"},
+    )
+    assert response.status_code == 401
+    assert response.json() == {"errors": {"authentication_failed": "Invalid token."}}
+
+
+def test_a_user_outside_the_editors_group_may_not_write(newsroom):
+    reader = User.objects.create_user("reader", password="pw-for-tests-only")
+    client = Client(headers={"authorization": f"Token {Token.objects.create(user=reader).key}"})
+    before = counts()
+    errors = post(client, article(newsroom), 403)
+    assert list(errors["errors"]) == ["permission_denied"]
+    assert nothing_written(before)
+    assert client.get(URL).status_code == 200  # reading is still open
+
+
+def test_an_editor_without_add_claim_cannot_add_claims(api, newsroom, editor):
+    from django.contrib.auth.models import Group, Permission
+
+    limited = Group.objects.create(name="No new claims")
+    limited.permissions.set(
+        Permission.objects.filter(codename__in=["add_article", "add_attribution"])
+    )
+    editor.groups.set([limited])
+    before = counts()
+    errors = post(api, article(newsroom), 403)
+    assert errors["errors"]["permission_denied"].startswith("Adding claims")
+    assert nothing_written(before)
+    only_existing = article(newsroom)
+    only_existing["attributions"] = only_existing["attributions"][1:]
+    post(api, only_existing, 201)
+
+
+def test_an_editor_writes_with_a_session_too(editor_client, newsroom):
+    post(editor_client, article(newsroom), 201)
+
+
+def test_a_session_write_needs_the_csrf_token(editor):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(editor)
+    response = client.post(URL, {"title": "x"}, content_type="application/json")
+    assert response.status_code == 403
+    assert "CSRF" in response.json()["errors"]["permission_denied"]
+
+
+def test_the_token_comes_from_drf_create_token(editor):
+    out = io.StringIO()
+    call_command("drf_create_token", editor.username, stdout=out)
+    key = Token.objects.get(user=editor).key
+    assert key in out.getvalue()
+
+
+# -- Creating ----------------------------------------------------------------------------------
+
+
+def test_an_editor_adds_an_article_with_its_attributions(api, newsroom):
+    data = post(api, article(newsroom), 201)
+    created = Article.objects.get(title="Fighters were paid in dollars")
+    assert data["id"] == created.pk
+    assert data["outlet"]["slug"] == "wire"
+    assert data["body"] == NEW_BODY and created.body == NEW_BODY
+    assert created.published_on == datetime.date(2020, 5, 1)
+    assert created.slug == "fighters-were-paid-in-dollars"
+    no_response, denial = created.attributions.order_by("span_start")
+    new_claim = Claim.objects.get(text="The fighters were paid in dollars.")
+    assert (denial.claim, denial.source, denial.stance) == (new_claim, newsroom.spokesman, "denies")
+    assert denial.passage == 'A spokesman denied it: "Nobody was paid," he said.'
+    assert denial.anonymity == "anonymous"  # from the source's kind, as the seed loader does
+    assert new_claim.first_reported_on == datetime.date(2020, 5, 1)
+    assert no_response.claim == newsroom.claim
+    assert no_response.passage == "The Russian Defence Ministry did not respond."
+    assert no_response.anonymity == "named"
+    # The existing claim was first reported earlier now: by this article.
+    newsroom.claim.refresh_from_db()
+    assert newsroom.claim.first_reported_on == datetime.date(2020, 5, 1)
+    # The answer is the article as GET shows it.
+    assert data == api.get(f"{URL}{created.pk}/").json()
+    assert [a["id"] for a in data["attributions"]] == [no_response.pk, denial.pk]
+
+
+def test_the_location_of_the_new_article(api, newsroom):
+    response = api.post(URL, article(newsroom), content_type="application/json")
+    assert response.status_code == 201
+    assert response["Location"] == f"http://testserver{URL}{response.json()['id']}/"
+
+
+def test_an_article_without_attributions_or_outlet(api, newsroom):
+    data = post(api, {"title": "Bare", "published_on": "2021-01-01", "body": "Text."}, 201)
+    assert data["attributions"] == [] and data["outlet"] is None
+    assert data["language"] == "en"
+
+
+def test_the_same_new_claim_twice_is_one_claim(api, newsroom):
+    data = article(newsroom)
+    twice = dict(data["attributions"][0], source="sos", stance="asserts", quote="")
+    data["attributions"].append(twice)
+    post(api, data, 201)
+    assert Claim.objects.filter(text="The fighters were paid in dollars.").count() == 1
+
+
+def test_a_passage_that_occurs_twice_can_be_placed_by_its_span(api, newsroom):
+    body = "They said no. Later they said no."
+    data = {
+        "title": "Twice",
+        "published_on": "2021-01-01",
+        "body": body,
+        "attributions": [
+            {
+                "claim": newsroom.claim.pk,
+                "source": "mod",
+                "stance": "denies",
+                "passage": "they said no.",
+                "span_start": body.rindex("they said no."),
+                "span_end": len(body),
+            }
+        ],
+    }
+    post(api, data, 201)
+    assert Attribution.objects.get(article__title="Twice").span_start == body.rindex("they")
+
+
+# -- Refusing, all or nothing ------------------------------------------------------------------
+
+
+def with_item(newsroom, index: int, **changes) -> dict:
+    data = article(newsroom)
+    item = dict(data["attributions"][index], **changes)
+    data["attributions"][index] = {k: v for k, v in item.items() if v is not None}
+    return data
+
+
+BAD_ITEMS = [
+    # (which item, changes, the field named, words in the message)
+    (1, {"passage": "Not in the article."}, "passage", "Not found in the article body"),
+    (0, {"passage": "paid"}, "passage", "Occurs 2 times"),
+    (0, {"quote": "The fighters left"}, "quote", "outside the passage"),
+    (0, {"quote": "Somebody"}, "quote", "not in the body"),
+    (1, {"span_end": 10_000}, "span_end", "past the end of the article body"),
+    (1, {"span_start": 30, "span_end": 20}, "span_end", "must end after it starts"),
+    (1, {"span_end": None}, "passage", "Give the passage"),
+    (0, {"claim": "EXISTING"}, "claim", "Give one of claim"),
+    (1, {"claim": None}, "claim", "Give one of claim"),
+    (1, {"claim": 999_999}, "claim", "There is no claim with the id 999999"),
+    (1, {"claim": "drive"}, "claim", "Give a claim id"),
+    (0, {"source": "nobody"}, "source", "There is no source with the slug 'nobody'"),
+    (0, {"source": 999_999}, "source", "There is no source with the id 999999"),
+    (0, {"source": None}, "source", "required"),
+    (0, {"stance": "maybe"}, "stance", "not a valid choice"),
+    (0, {"count": 0}, "count", "greater than or equal to 1"),
+    (0, {"count": "5"}, "count", "valid integer"),
+    (0, {"anonymity": "secret"}, "anonymity", "not a valid choice"),
+    (0, {"wording": 5}, "wording", "Not a valid string"),
+    (0, {"wording": "x" * 501}, "wording", "no more than 500"),
+]
+
+
+@pytest.mark.parametrize("index, changes, field, message", BAD_ITEMS)
+def test_a_bad_attribution_is_named_and_nothing_is_written(
+    api, newsroom, index, changes, field, message
+):
+    if changes.get("claim") == "EXISTING":
+        changes = {**changes, "claim": newsroom.claim.pk}
+    before = counts()
+    errors = post(api, with_item(newsroom, index, **changes), 400)["errors"]
+    assert list(errors) == [f"attributions.{index}.{field}"], errors
+    assert message in errors[f"attributions.{index}.{field}"]
+    # The other item was fine, and its new claim was not written either.
+    assert nothing_written(before)
+
+
+def test_every_bad_item_is_named_at_once(api, newsroom):
+    data = article(newsroom)
+    data["attributions"][0]["passage"] = "Not there."
+    data["attributions"][1]["stance"] = "maybe"
+    errors = post(api, data, 400)["errors"]
+    assert set(errors) == {"attributions.0.passage", "attributions.1.stance"}
+
+
+def test_the_same_claim_source_and_stance_twice_is_refused(api, newsroom):
+    data = article(newsroom)
+    data["attributions"].append(dict(data["attributions"][1]))
+    errors = post(api, data, 400)["errors"]
+    assert errors == {
+        "attributions.2.stance": "The same claim, source and stance as attributions.1."
+    }
+
+
+@pytest.mark.parametrize(
+    "changes, field",
+    [
+        ({"title": ""}, "title"),
+        ({"title": None}, "title"),
+        ({"outlet": "nowhere"}, "outlet"),
+        ({"published_on": "yesterday"}, "published_on"),
+        ({"body": 0}, "body"),
+        ({"url": "not a url"}, "url"),
+        ({"attributions": {"claim": 1}}, "attributions"),
+        ({"attributions": ["x"]}, "attributions.0"),
+        ({"title": "nul\u0000"}, "title"),
+    ],
+)
+def test_a_bad_article_field_is_named(api, newsroom, changes, field):
+    before = counts()
+    data = {k: v for k, v in article(newsroom, **changes).items() if v is not None}
+    errors = post(api, data, 400)["errors"]
+    assert list(errors) == [field], errors
+    assert nothing_written(before)
+
+
+def test_a_body_that_is_not_json(api, newsroom):
+    response = api.post(URL, "{not json", content_type="application/json")
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["parse_error"]
+    response = api.post(URL, "title=x", content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 415
+    assert list(response.json()["errors"]) == ["unsupported_media_type"]
+    response = api.post(URL, '{"title": "\\ud800"}', content_type="application/json")
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["parse_error"]
+    response = api.post(URL, "[]", content_type="application/json")
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["non_field_errors"]
+
+
+def test_a_failure_while_writing_leaves_nothing_behind(api, newsroom, monkeypatch):
+    """Atomic: the article and the new claim are rolled back when the attributions fail."""
+
+    def fail(*args, **kwargs):
+        raise IntegrityError("simulated failure after the article and claim were saved")
+
+    monkeypatch.setattr(Attribution.objects, "bulk_create", fail)
+    before = counts()
+    with pytest.raises(IntegrityError):
+        api.post(URL, article(newsroom), content_type="application/json")
+    assert nothing_written(before)
+
+
+def test_the_body_keeps_its_spaces(api, newsroom):
+    body = "  Indented. " + BODY + "  "
+    data = post(api, {"title": "Spaces", "published_on": "2021-01-01", "body": body}, 201)
+    assert data["body"] == body
