@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.core.paginator import Paginator
-from django.utils.functional import cached_property
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
+from django.utils.functional import cached_property
 
 from articles.models import Article, Outlet
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from contextvars import ContextVar
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from typing import Any
 
 from django.core.cache import cache
