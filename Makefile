@@ -73,11 +73,12 @@ DATASETTE_VERSION := 0.65.5
 
 bench: $(VENV)/.installed bench-tools
 	$(BIN)/python manage.py bench --claims $(BENCH_CLAIMS) --duration $(BENCH_DURATION) \
-		--connections $(BENCH_CONNECTIONS) --out $(BENCH_OUT) --datasette $(BENCH_VENV)/bin/datasette
+		--connections $(BENCH_CONNECTIONS) --out $(BENCH_OUT) --datasette $(BENCH_VENV)/bin/datasette \
+		$(BENCH_FLAGS)
 
 # CI's smoke run: a small corpus and short loads, to show the benchmark works end to end.
 bench-smoke:
-	$(MAKE) bench BENCH_CLAIMS=3000 BENCH_DURATION=2 BENCH_OUT=data/bench/smoke.md
+	$(MAKE) bench BENCH_CLAIMS=3000 BENCH_DURATION=2 BENCH_OUT=data/bench/smoke.md BENCH_FLAGS=--strict
 
 bench-tools:
 	@command -v wrk >/dev/null 2>&1 || { \

@@ -49,8 +49,15 @@ def test_search_vectors_are_kept_by_the_database_even_for_bulk_writes(newsroom):
 
 @postgres_only
 def test_the_search_uses_the_gin_index(newsroom):
+    # Enough rows, and statistics, for the planner to prefer the index on its own.
+    Claim.objects.bulk_create(
+        [Claim(text=f"Filler claim number {i} about shipping", slug=f"f{i}") for i in range(3000)]
+        + [Claim(text="The ocelot was seen in the port", slug="ocelot")]
+    )
     with connection.cursor() as cursor:
+        cursor.execute("ANALYZE tracker_claim")
+        # A small test table is cheapest read whole; forbid that to see which index serves.
         cursor.execute("SET enable_seqscan = off")
-        plan = Claim.objects.search("drive").explain()
+        plan = Claim.objects.search("ocelot").order_by().explain()
         cursor.execute("RESET enable_seqscan")
     assert "tracker_claim_search_gin" in plan

@@ -13,10 +13,12 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
+from functools import wraps
 from typing import Any
 
 from django.core.cache import cache
 from django.db import connection
+from django.http import HttpRequest, HttpResponse
 
 TIMEOUT = 24 * 3600  # a version changes with every write; old keys just age out
 
@@ -74,3 +76,31 @@ def cached[T](key: str, compute: Callable[[], T], *, version: int | None = None)
         value = compute()
         cache.set(full_key, value, TIMEOUT)
     return value
+
+
+def cached_page(view: Callable) -> Callable:
+    """A public page's HTML, kept under the data version: rendered once per change of the data.
+
+    For pages whose content depends only on the URL and the data (no user, no form): a write
+    anywhere changes the version, so a kept page is never out of date.
+    """
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        # Exports stream and are not kept; everything else on these pages is HTML.
+        if request.method not in ("GET", "HEAD") or request.GET.get("format") not in (None, "html"):
+            return view(request, *args, **kwargs)
+        version = data_version()
+        if version is None:
+            return view(request, *args, **kwargs)
+        key = cache_key("page", [("url", request.build_absolute_uri())]) + f":v{version}"
+        kept = cache.get(key)
+        if kept is not None:
+            content, content_type = kept
+            return HttpResponse(content, content_type=content_type)
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200 and not response.streaming:
+            cache.set(key, (response.content, response["Content-Type"]), TIMEOUT)
+        return response
+
+    return wrapper

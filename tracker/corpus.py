@@ -303,6 +303,8 @@ def generate(*, sizes: Sizes, seed: int = 1, chunk: int = 2000, progress=None) -
     finally:
         _search_triggers(enabled=True)
     _rebuild_search(first_claim)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # planner statistics for the new data (SQLite has none before)
     summary.counts.update(counts)
     _reset_sequences(
         ["tracker_actor", "tracker_source", "articles_outlet", "articles_article",

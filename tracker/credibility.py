@@ -20,10 +20,15 @@ The rules, as implemented (tests/test_credibility.py checks them on hand-compute
 - With fewer than TrackRecord.MIN_RECORD (3) scored statements, pages say there is not enough
   record instead of giving a number; the counts and the claims behind them are still shown.
 
+A rating is read from the claim's status, which the latest verdict sets; statuses written
+around the verdicts (a bulk import) count once `manage.py recompute_credibility` has run.
+
 Records are computed in SQL, a GROUP BY for sources and one for actors (the sub-tree roll-up
 walks up `parent` with a recursive CTE, which uses the primary key index where a LIKE join on
-`path` could not), and written with one bulk upsert; only the Beta quantiles are computed in
-Python, once per distinct (for, against) pair, never per claim.
+`path` could not), and written with INSERT ... ON CONFLICT DO UPDATE, one executemany for each;
+only the Beta quantiles are computed in Python, once per distinct (for, against) pair, never per
+claim. After a verdict only the records of the claim's sources, their actors and those actors'
+ancestors are recomputed, by the same queries restricted to them.
 """
 
 from __future__ import annotations
@@ -37,7 +42,7 @@ from functools import lru_cache
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -49,6 +54,7 @@ from tracker.models import (
     Attribution,
     Claim,
     ClaimStatus,
+    DataVersion,
     Source,
     SourceKind,
     Stance,
@@ -306,7 +312,7 @@ def actor_counts(
         speakers AS (SELECT DISTINCT actor_id FROM items),
         closure (actor_id, ancestor_id) AS (
             SELECT actor_id, actor_id FROM speakers
-            UNION ALL
+            UNION  -- not ALL: a cycle in the tree, should one slip in, ends instead of looping
             SELECT up.actor_id, p.parent_id
             FROM closure up JOIN {t["actor"]} p ON p.id = up.ancestor_id
             WHERE p.parent_id IS NOT NULL
@@ -367,6 +373,11 @@ def recompute_all() -> Recomputed:
         _write(sources=sources, actors=actors, now=now)
         # Whoever has no statement on a rated claim any more has no record.
         removed, _ = TrackRecord.objects.exclude(updated_at=now).delete()
+        # Pages are kept under the data version, which the triggers raise on writes to the
+        # claims, not to the records: raise it here, or a page kept between a bulk status
+        # update and this recompute would show the old records. (A verdict's own refresh
+        # happens in the same transaction as its status update, so it needs nothing more.)
+        DataVersion.objects.filter(pk=1).update(version=F("version") + 1)
     return Recomputed(sources=len(sources), actors=len(actors), removed=removed)
 
 

@@ -232,7 +232,7 @@ def _active_filters(request: HttpRequest, filterset: AttributionFilterSet) -> li
     }
     for name in FILTER_PARAMS:
         value = data.get(name)
-        if value in (None, "", []) or name == "actor_exact":
+        if value in (None, "", [], False) or name == "actor_exact":
             continue
         if name == "stance":
             for stance in value:
@@ -248,7 +248,8 @@ def _active_filters(request: HttpRequest, filterset: AttributionFilterSet) -> li
         if name == "outlet":
             shown = value.name
         title = filterset.filters[name].label or name
-        chips.append({"label": f"{title}: {shown}", "url": url})
+        # A yes/no filter is named alone ("Denials later contradicted"), not "...: True".
+        chips.append({"label": title if value is True else f"{title}: {shown}", "url": url})
     return chips
 
 
@@ -280,7 +281,11 @@ def _after_cursor(claims: QuerySet[Claim], key: str, cursor: str) -> QuerySet[Cl
     except ValueError:
         message = "not a cursor from this list; start from the first page."
         raise BadParameters([("cursor", message)]) from None
-    return claims.filter(Q(**{f"{key}__lt": value}) | Q(**{key: value, "id__lt": last_id}))
+    # key <= value bounds an index range; the OR then drops the rows of that last value that
+    # were already shown (a bare OR of the two would defeat the index).
+    return claims.filter(
+        Q(**{f"{key}__lte": value}), Q(**{f"{key}__lt": value}) | Q(id__lt=last_id)
+    )
 
 
 def _cursor_of(claim: Claim, key: str) -> str:

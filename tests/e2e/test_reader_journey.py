@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,8 @@ CHROMEDRIVER = Path("/usr/bin/chromedriver")
 pytestmark = [pytest.mark.browser]
 
 if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
+    if os.environ.get("REQUIRE_BROWSER") == "1":  # CI: a missing browser is a failure
+        raise RuntimeError(f"REQUIRE_BROWSER=1 but {CHROMIUM} or {CHROMEDRIVER} is missing")
     pytest.skip(
         f"needs {CHROMIUM} and {CHROMEDRIVER} (apt-get install chromium chromium-driver)",
         allow_module_level=True,

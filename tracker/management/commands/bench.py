@@ -29,6 +29,11 @@ class Command(BaseCommand):
             "--out", type=Path, default=settings.BASE_DIR / "docs" / "benchmarks.md"
         )
         parser.add_argument("--work", type=Path, default=settings.BASE_DIR / "data" / "bench")
+        parser.add_argument(
+            "--strict",
+            action="store_true",
+            help="Fail if any endpoint failed or answered with errors (the CI smoke run).",
+        )
 
     def handle(self, *args, **options) -> None:
         databases = [d.strip() for d in options["databases"].split(",") if d.strip()]
@@ -51,3 +56,9 @@ class Command(BaseCommand):
             f"Benchmarked {len(run.results)} endpoint runs at {run.claims:,} claims; "
             f"report in {options['out']}."
         )
+        failed = [r for r in run.results if r.note or r.errors]
+        if options["strict"] and failed:
+            names = "; ".join(
+                f"{r.database} {r.name}: {r.note or f'{r.errors} errors'}" for r in failed
+            )
+            raise CommandError(f"{len(failed)} endpoint run(s) failed: {names}")
