@@ -435,12 +435,14 @@ def test_every_list_runs_the_same_queries_at_two_sizes(client, newsroom, monkeyp
 
 def detail_urls(newsroom) -> dict[str, int]:
     return {
-        # the claim, the actors it is about, its attributions (joined)
-        f"/api/claims/{newsroom.claim.pk}/": 3,
+        # the claim, the actors it is about, its attributions (joined), its verdicts (with
+        # who rated them, joined); their evidence is one more when there are any
+        # (tests/test_api_credibility.py)
+        f"/api/claims/{newsroom.claim.pk}/": 4,
         f"/api/attributions/{newsroom.denial.pk}/": 1,
-        # the source and its actor, its stance counts (one GROUP BY)
+        # the source, its actor and track record (joined), its stance counts (one GROUP BY)
         f"/api/sources/{newsroom.spokesman.pk}/": 2,
-        # the actor and parent, sub-actors, aliases, the chain of parents
+        # the actor, parent and track record (joined), sub-actors, aliases, the chain of parents
         "/api/actors/russian-government/": 4,
         # the article and outlet, its attributions (joined)
         f"/api/articles/{newsroom.article.pk}/": 2,

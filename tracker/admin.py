@@ -174,10 +174,21 @@ class AttributionForm(forms.ModelForm):
         super()._post_clean()
 
 
-class AttributionInline(admin.StackedInline):
+class PreloadedAutocompleteInline:
+    """An inline whose autocompletes label their selected rows from the rows already loaded."""
+
+    formset = PreloadedRelationsFormSet
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if type(field.widget) is AutocompleteSelect:
+            field.widget.__class__ = KnownAutocompleteSelect
+        return field
+
+
+class AttributionInline(PreloadedAutocompleteInline, admin.StackedInline):
     model = Attribution
     form = AttributionForm
-    formset = PreloadedRelationsFormSet
     extra = 0
     show_change_link = True
     autocomplete_fields = ("claim", "source", "article")
@@ -193,12 +204,6 @@ class AttributionInline(admin.StackedInline):
             .select_related("claim", "source", "article")
             .defer("article__body")
         )
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if type(field.widget) is AutocompleteSelect:
-            field.widget.__class__ = KnownAutocompleteSelect
-        return field
 
 
 class ClaimAttributionInline(AttributionInline):
@@ -332,9 +337,8 @@ class VerdictInline(admin.StackedInline):
         return verdict.rated_by_name if verdict.pk else "you, once saved"
 
 
-class EvidenceInline(admin.TabularInline):
+class EvidenceInline(PreloadedAutocompleteInline, admin.TabularInline):
     model = Evidence
-    formset = PreloadedRelationsFormSet
     extra = 1
     autocomplete_fields = ("article", "attribution")
     fields = ("article", "attribution", "url", "title")
@@ -346,12 +350,6 @@ class EvidenceInline(admin.TabularInline):
             .select_related("article", "attribution__source", "attribution__claim")
             .defer("article__body")
         )
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if type(field.widget) is AutocompleteSelect:
-            field.widget.__class__ = KnownAutocompleteSelect
-        return field
 
 
 # -- Filters ----------------------------------------------------------------------------------

@@ -6,10 +6,12 @@ import base64
 import binascii
 import json
 import operator
+import re
 from functools import reduce
 from typing import Any
 
 import django_filters
+from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Prefetch, Q, QuerySet
@@ -29,7 +31,18 @@ from rest_framework.views import exception_handler
 
 from articles.models import Article, Outlet
 from tracker.filtersets import AttributionFilterSet
-from tracker.models import Actor, Attribution, Claim, Source, Stance
+from tracker.models import (
+    Actor,
+    ActorKind,
+    Attribution,
+    Claim,
+    Rating,
+    Source,
+    SourceKind,
+    Stance,
+    TrackRecord,
+    Verdict,
+)
 from tracker.serializers import (
     MAX_ID,
     ActorDetailSerializer,
@@ -42,10 +55,13 @@ from tracker.serializers import (
     ClaimSerializer,
     ErrorSerializer,
     OutletSerializer,
+    RankedTrackRecordSerializer,
     SourceDetailSerializer,
     SourceSerializer,
+    VerdictSerializer,
     attribution_rows,
 )
+from tracker.views import RANKING_KINDS, RankingForm
 
 SLUG_REGEX = r"[-a-zA-Z0-9_]+"
 
@@ -358,6 +374,113 @@ class AttributionFilterBackend(BaseFilterBackend):
         return parameters
 
 
+class VerdictFilterBackend(BaseFilterBackend):
+    """`claim` (an id) and `rating` on the verdict list; a bad value is a 400 naming it."""
+
+    def filter_queryset(self, request: Request, queryset: QuerySet, view) -> QuerySet:
+        if getattr(view, "action", None) != "list":
+            return queryset
+        errors: dict[str, str] = {}
+        claim = request.query_params.get("claim", "")
+        if claim:
+            if not re.fullmatch(r"[0-9]+", claim) or int(claim) < 1:
+                errors["claim"] = f"{claim!r} is not a claim id (a whole number of 1 or more)."
+            elif int(claim) > MAX_ID:
+                queryset = queryset.none()  # no claim has such an id (SQLite cannot compare it)
+            else:
+                queryset = queryset.filter(claim_id=int(claim))
+        rating = request.query_params.get("rating", "")
+        if rating:
+            if rating in Rating.values:
+                queryset = queryset.filter(rating=rating)
+            else:
+                errors["rating"] = f"{rating!r} is not one of {', '.join(Rating.values)}."
+        if errors:
+            raise exceptions.ValidationError(errors)
+        return queryset
+
+    def get_schema_operation_parameters(self, view) -> list[dict]:
+        return [
+            {
+                "name": "claim",
+                "in": "query",
+                "required": False,
+                "description": "The claim's id: only its verdicts",
+                "schema": {"type": "integer", "minimum": 1},
+                "allowEmptyValue": True,
+            },
+            {
+                "name": "rating",
+                "in": "query",
+                "required": False,
+                "description": "Only the verdicts with this rating",
+                "schema": {"type": "string", "enum": Rating.values},
+                "allowEmptyValue": True,
+            },
+        ]
+
+
+class TrackRecordForm(RankingForm):
+    """The /credibility/ page's parameters, and `all` (records too short to rank as well)."""
+
+    all = forms.TypedChoiceField(
+        choices=[(v, v) for v in ("", "1", "0", "true", "false")],
+        coerce=lambda value: value in ("1", "true"),
+        empty_value=False,
+        required=False,
+        error_messages={"invalid_choice": "Give 1 or 0 (true or false), not %(value)s."},
+    )
+
+
+class TrackRecordFilterBackend(BaseFilterBackend):
+    """The /credibility/ page's rules (`kind`, `actor`; enough record unless `all`); 400s."""
+
+    NOTES = {
+        "kind": "a source kind or an actor kind (person is both)",
+        "actor": "an actor's slug: the records under it (its sources, its sub-actors', "
+        "and its sub-actors themselves)",
+        "all": "1 to list the records too short to rank as well (0 by default)",
+    }
+
+    def filter_queryset(self, request: Request, queryset: QuerySet, view) -> QuerySet:
+        if getattr(view, "action", None) != "list":
+            return queryset
+        form = TrackRecordForm(request.query_params)
+        if not form.is_valid():
+            raise exceptions.ValidationError(
+                {name: " ".join(errors) for name, errors in form.errors.items()}
+            )
+        kind, actor = form.cleaned_data["kind"], form.cleaned_data["actor"]
+        sources, actors = Q(source__isnull=False), Q(actor__isnull=False)
+        if kind:
+            # A kind that only sources have (anonymous) leaves out the actors, and the other way on.
+            sources &= Q(source__kind=kind) if kind in SourceKind.values else Q(pk__in=[])
+            actors &= Q(actor__kind=kind) if kind in ActorKind.values else Q(pk__in=[])
+        if actor is not None:
+            sources &= Q(source__actor__path__startswith=actor.path)
+            actors &= Q(actor__path__startswith=actor.path) & ~Q(actor=actor)
+        queryset = queryset.filter(sources | actors)
+        return queryset if form.cleaned_data["all"] else queryset.enough()
+
+    def get_schema_operation_parameters(self, view) -> list[dict]:
+        schemas = {
+            "kind": {"type": "string", "enum": [value for value, _label in RANKING_KINDS]},
+            "actor": {"type": "string", "pattern": f"^{SLUG_REGEX}$"},
+            "all": {"type": "boolean"},
+        }
+        return [
+            {
+                "name": name,
+                "in": "query",
+                "required": False,
+                "description": self.NOTES[name],
+                "schema": schema,
+                "allowEmptyValue": True,
+            }
+            for name, schema in schemas.items()
+        ]
+
+
 # -- Permissions and the schema ----------------------------------------------------------------
 
 
@@ -452,7 +575,9 @@ class ClaimViewSet(ReadOnlyViewSet):
         if self.action != "retrieve":
             return Claim.objects.all()  # the rows come from filter_by
         return Claim.objects.prefetch_related(
-            "about", _attributions(Attribution.objects.all(), "matching_attributions")
+            "about",
+            _attributions(Attribution.objects.all(), "matching_attributions"),
+            Prefetch("verdicts", Verdict.objects.for_page(), to_attr="verdicts_latest_first"),
         )
 
     def filter_by(self, filterset: AttributionFilterSet) -> QuerySet[Claim]:
@@ -489,6 +614,11 @@ class SourceViewSet(ReadOnlyViewSet):
     def get_serializer_class(self):
         return SourceDetailSerializer if self.action == "retrieve" else SourceSerializer
 
+    def get_queryset(self) -> QuerySet[Source]:
+        if self.action == "retrieve":
+            return Source.objects.select_related("actor", "track_record")
+        return super().get_queryset()
+
     def get_object(self) -> Source:
         source = super().get_object()
         counts = Attribution.objects.filter(source=source).stance_counts()
@@ -506,6 +636,10 @@ class ActorViewSet(ReadOnlyViewSet):
 
     def get_serializer_class(self):
         return ActorDetailSerializer if self.action == "retrieve" else ActorSerializer
+
+    def get_queryset(self) -> QuerySet[Actor]:
+        queryset = super().get_queryset()
+        return queryset.select_related("track_record") if self.action == "retrieve" else queryset
 
     def get_object(self) -> Actor:
         actor = super().get_object()
@@ -567,3 +701,30 @@ class OutletViewSet(ReadOnlyViewSet):
     serializer_class = OutletSerializer
     lookup_field = "slug"
     lookup_value_regex = SLUG_REGEX
+
+
+@extend_schema(tags=["verdicts"])
+class VerdictViewSet(ReadOnlyViewSet):
+    """The editors' verdicts on claims, the latest first, each with its evidence."""
+
+    queryset = Verdict.objects.all()
+    serializer_class = VerdictSerializer
+    filter_backends = [VerdictFilterBackend]
+    ordering = ("-rated_at", "-id")
+
+    def get_queryset(self) -> QuerySet[Verdict]:
+        return Verdict.objects.for_page().select_related("claim")
+
+
+@extend_schema(tags=["track records"])
+class TrackRecordViewSet(mixins.ListModelMixin, ApiViewSet):
+    """Sources' and actors' track records, the best first: the /credibility/ page's rankings in
+    one list (only the records long enough to rank, unless `all=1`)."""
+
+    queryset = TrackRecord.objects.all()
+    serializer_class = RankedTrackRecordSerializer
+    filter_backends = [TrackRecordFilterBackend]
+    ordering = ("-score", "-lower", "-scored", "id")
+
+    def get_queryset(self) -> QuerySet[TrackRecord]:
+        return TrackRecord.objects.select_related("source__actor", "actor")

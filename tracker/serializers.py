@@ -1,4 +1,5 @@
-"""The JSON the API reads and writes: claims, attributions, sources, actors, articles, outlets."""
+"""The JSON the API reads and writes: claims, attributions, sources, actors, articles, outlets,
+verdicts and track records."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ from tracker.models import (
     Claim,
     Source,
     Stance,
+    TrackRecord,
+    Verdict,
     unique_slug,
 )
 
@@ -154,11 +157,102 @@ class ClaimSerializer(ReadOnlyModelSerializer):
         fields = ["id", "slug", "text", "status", "first_reported_on", "page_url", "attributions"]
 
 
+# -- Verdicts and track records ----------------------------------------------------------------
+
+
+class EvidenceSerializer(serializers.Serializer):
+    kind = serializers.SerializerMethodField(
+        help_text="What the evidence is: an article in the tracker, an attribution, or a web page."
+    )
+    href = serializers.CharField(read_only=True, help_text="Where a reader follows it.")
+    label = serializers.CharField(read_only=True)
+
+    @extend_schema_field({"type": "string", "enum": ["article", "attribution", "url"]})
+    def get_kind(self, evidence) -> str:
+        return evidence.key[0]
+
+
+class ClaimVerdictSerializer(ReadOnlyModelSerializer):
+    """A verdict inside its claim: the rating, why, who rated it and the evidence."""
+
+    rating_label = serializers.CharField(source="get_rating_display")
+    rated_by = serializers.SerializerMethodField(
+        help_text="The editor's full name (or username); null if the account is gone."
+    )
+    evidence = EvidenceSerializer(many=True)
+
+    class Meta:
+        model = Verdict
+        fields = ["id", "rating", "rating_label", "explanation", "rated_at", "rated_by", "evidence"]
+
+    @extend_schema_field({"type": "string", "nullable": True})
+    def get_rated_by(self, verdict: Verdict) -> str | None:
+        user = verdict.rated_by
+        return None if user is None else (user.get_full_name() or user.get_username())
+
+
+class VerdictSerializer(ClaimVerdictSerializer):
+    claim = ClaimRefSerializer()
+
+    class Meta(ClaimVerdictSerializer.Meta):
+        fields = [*ClaimVerdictSerializer.Meta.fields, "claim"]
+
+
+TRACK_RECORD_FIELDS = [
+    "scored", "rated_claims", "declined", "no_response", "score", "lower", "upper", "enough",
+]  # fmt: skip
+
+
+class TrackRecordSerializer(ReadOnlyModelSerializer):
+    """How the assertions and denials fared once claims were rated (tracker.credibility)."""
+
+    enough = serializers.BooleanField(
+        help_text=f"Whether there are enough scored claims ({TrackRecord.MIN_RECORD}) to rank."
+    )
+
+    class Meta:
+        model = TrackRecord
+        fields = TRACK_RECORD_FIELDS
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        # "for" is a Python keyword: added here rather than declared on the class.
+        fields = super().get_fields()
+        counts = {
+            "for": serializers.FloatField(
+                source="for_count", read_only=True, help_text="Weight in the record's favour."
+            ),
+            "against": serializers.FloatField(
+                source="against_count", read_only=True, help_text="Weight against it."
+            ),
+        }
+        return {**counts, **fields}
+
+
+class RankedTrackRecordSerializer(TrackRecordSerializer):
+    """A source's or an actor's track record (one of source and actor is null)."""
+
+    source = SourceRefSerializer(allow_null=True)
+    actor = ActorRefSerializer(allow_null=True)
+
+    class Meta(TrackRecordSerializer.Meta):
+        fields = ["id", "source", "actor", *TRACK_RECORD_FIELDS]
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        first = ["id", "source", "actor"]
+        return {**{name: fields[name] for name in first}, **fields}
+
+
 class ClaimDetailSerializer(ClaimSerializer):
     about = ActorRefSerializer(many=True, help_text="The actors the claim is about.")
+    verdicts = ClaimVerdictSerializer(
+        source="verdicts_latest_first",
+        many=True,
+        help_text="The editors' verdicts, the latest (which sets the status) first.",
+    )
 
     class Meta(ClaimSerializer.Meta):
-        fields = [*ClaimSerializer.Meta.fields, "about"]
+        fields = [*ClaimSerializer.Meta.fields, "about", "verdicts"]
 
 
 # -- Sources, actors, articles -----------------------------------------------------------------
@@ -184,9 +278,12 @@ class SourceDetailSerializer(SourceSerializer):
     attribution_counts = StanceCountsSerializer(
         help_text="How many of the source's attributions have each stance."
     )
+    track_record = TrackRecordSerializer(
+        allow_null=True, help_text="Null until a claim the source spoke to is rated."
+    )
 
     class Meta(SourceSerializer.Meta):
-        fields = [*SourceSerializer.Meta.fields, "attribution_counts"]
+        fields = [*SourceSerializer.Meta.fields, "attribution_counts", "track_record"]
 
 
 class ActorSerializer(ReadOnlyModelSerializer):
@@ -208,8 +305,14 @@ class ActorDetailSerializer(ActorSerializer):
         source="ancestors", many=True, help_text="The actors above this one, the root first."
     )
 
+    track_record = TrackRecordSerializer(
+        allow_null=True,
+        help_text="With its sub-actors and all their sources; null until one spoke to a rated "
+        "claim.",
+    )
+
     class Meta(ActorSerializer.Meta):
-        fields = [*ActorSerializer.Meta.fields, "description", "parents"]
+        fields = [*ActorSerializer.Meta.fields, "description", "parents", "track_record"]
 
 
 class ArticleSerializer(ReadOnlyModelSerializer):

@@ -18,6 +18,8 @@ router.register("sources", api.SourceViewSet, basename="source")
 router.register("actors", api.ActorViewSet, basename="actor")
 router.register("articles", api.ArticleViewSet, basename="article")
 router.register("outlets", api.OutletViewSet, basename="outlet")
+router.register("verdicts", api.VerdictViewSet, basename="verdict")
+router.register("track-records", api.TrackRecordViewSet, basename="track-record")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -491,6 +491,7 @@ EXPORT_FIELDS = (
     "span_end",
 )
 CHUNK = 2000
+COPY_BUFFER = 256 * 1024
 
 
 def _export_query(attributions: QuerySet[Attribution]) -> QuerySet:
@@ -546,7 +547,7 @@ def _csv_chunks(rows: Iterable[Sequence], header: Sequence[str] = EXPORT_FIELDS)
     yield buffer.getvalue()
 
 
-def _postgres_csv(attributions: QuerySet[Attribution]) -> Iterator[str]:
+def _postgres_csv(attributions: QuerySet[Attribution]) -> Iterator[bytes]:
     """PostgreSQL writes the CSV itself (COPY ... TO STDOUT), a block at a time."""
     sql, params = _export_query(attributions).query.sql_with_params()
     columns = ", ".join(f'c{i} AS "{name}"' for i, name in enumerate(EXPORT_FIELDS))
@@ -555,10 +556,15 @@ def _postgres_csv(attributions: QuerySet[Attribution]) -> Iterator[str]:
         f"COPY (SELECT {columns} FROM ({sql}) AS export({names})) "
         "TO STDOUT WITH (FORMAT csv, HEADER true)"
     )
-    yield "\ufeff"
+    buffer = bytearray("\ufeff".encode())
     with connection.cursor() as cursor, cursor.cursor.copy(copy_sql, params) as copy:
+        # psycopg hands over a row at a time: gather them into large writes for the server.
         for block in copy:
-            yield bytes(block).decode("utf-8")
+            buffer += block
+            if len(buffer) >= COPY_BUFFER:
+                yield bytes(buffer)
+                buffer.clear()
+    yield bytes(buffer)
 
 
 def _json_lines(rows: Iterable[tuple]) -> Iterator[str]:
