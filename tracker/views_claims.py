@@ -526,8 +526,9 @@ def export_rows(attributions: QuerySet[Attribution]) -> Iterator[tuple]:
     """One tuple per attribution (EXPORT_FIELDS), read in chunks: memory stays flat."""
     query = _export_query(attributions)
     sql, params = query.query.sql_with_params()
-    # A plain cursor: the columns are text and numbers already, so no per-value converters.
-    with connection.cursor() as cursor:
+    # A plain cursor (the columns are text and numbers already: no per-value converters), and a
+    # server-side one on PostgreSQL, which would otherwise send the whole result at once.
+    with connection.chunked_cursor() as cursor:
         cursor.execute(sql, params)
         while rows := cursor.fetchmany(CHUNK):
             yield from rows
