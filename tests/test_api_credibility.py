@@ -14,6 +14,7 @@ from articles.models import Article
 from tracker.models import Actor, Claim, Evidence, Source, TrackRecord, Verdict
 
 from .conftest import count_queries, grow
+from .test_api import every_page, get
 
 pytestmark = pytest.mark.django_db
 
@@ -31,22 +32,6 @@ def fresh_cache():
     cache.clear()
     yield
     cache.clear()
-
-
-def get(client, url: str, status: int = 200) -> dict:
-    response = client.get(url)
-    assert response.status_code == status, response.content[:500]
-    assert response["Content-Type"] == "application/json"
-    return response.json()
-
-
-def every_page(client, url: str) -> list[dict]:
-    rows: list[dict] = []
-    while url:
-        page = get(client, url)
-        rows += page["results"]
-        url = page["next"]
-    return rows
 
 
 def rate(claim: Claim, rating: str, **fields) -> Verdict:

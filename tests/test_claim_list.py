@@ -266,8 +266,12 @@ def test_a_bad_parameter_is_escaped_in_the_error_page(client, newsroom):
 def test_the_list_runs_a_fixed_number_of_queries(client, newsroom, query):
     # The same filters asked with the other sort order (a page not kept yet) show what a new
     # page costs when the counts are already cached.
-    other = URL + query + ("&" if query else "?") + "sort=" + (
-        "newest" if "most_sourced" in query else "most_sourced"
+    other = (
+        URL
+        + query
+        + ("&" if query else "?")
+        + "sort="
+        + ("newest" if "most_sourced" in query else "most_sourced")
     )
 
     def cold_then_warm() -> tuple[int, int, int, list[str]]:
