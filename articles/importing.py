@@ -11,9 +11,9 @@ from datetime import date
 from pathlib import Path
 
 from django.db import transaction
-from django.utils.text import slugify
 
 from articles.models import Article, Outlet
+from articles.slugs import unique_slug
 
 _HEADER = re.compile(r"\A\s*(?P<word>\S+)(?:\s+(?P<date>\S+))?\s*", re.DOTALL)
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s")
@@ -93,15 +93,6 @@ def title_from_body(body: str) -> str:
     return sentence[: TITLE_MAX - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
-def unique_slug(base: str, *, taken: set[str], max_length: int = SLUG_MAX) -> str:
-    base = slugify(base)[:max_length].strip("-") or "article"
-    slug, n = base, 2
-    while slug in taken:
-        suffix = f"-{n}"
-        slug, n = base[: max_length - len(suffix)] + suffix, n + 1
-    return slug
-
-
 @dataclass(frozen=True)
 class ImportResult:
     article: Article
@@ -136,9 +127,7 @@ def upsert_article(
             values[field] = value
     if article is None:
         values.setdefault("title", title_from_body(text.body))
-        base = slugify(f"{text.published_on} {values['title']}")[:SLUG_MAX].strip("-")
-        taken = set(Article.objects.filter(slug__startswith=base).values_list("slug", flat=True))
-        slug = unique_slug(base, taken=taken)
+        slug = unique_slug(Article, f"{text.published_on} {values['title']}", max_length=SLUG_MAX)
         article = Article.objects.create(source_file=source_file, slug=slug, **values)
         return ImportResult(article, created=True, changed=True)
     changed = [name for name, value in values.items() if getattr(article, name) != value]

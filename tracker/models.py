@@ -11,9 +11,10 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import Truncator, slugify
+from django.utils.text import Truncator
 
 from articles.models import Article
+from articles.slugs import unique_slug
 from tracker.querysets import (
     RESPONSES,
     ActorQuerySet,
@@ -386,17 +387,6 @@ class Attribution(models.Model):
         )
         if errors:
             raise ValidationError(errors)
-
-
-def unique_slug(model: type[models.Model], text: str) -> str:
-    """A slug made from text that no row of the model has yet."""
-    max_length = model._meta.get_field("slug").max_length - 8
-    base = slugify(text)[:max_length].strip("-") or model._meta.model_name
-    taken = set(model.objects.filter(slug__startswith=base).values_list("slug", flat=True))
-    slug, n = base, 2
-    while slug in taken:
-        slug, n = f"{base}-{n}", n + 1
-    return slug
 
 
 def span_errors(

@@ -13,6 +13,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from articles.models import Article, Outlet
+from articles.slugs import unique_slug
 from tracker.models import (
     Actor,
     Anonymity,
@@ -22,7 +23,6 @@ from tracker.models import (
     Stance,
     TrackRecord,
     Verdict,
-    unique_slug,
 )
 
 # PositiveIntegerField's ceiling on PostgreSQL (SQLite's is higher): above it the row cannot be
