@@ -1,4 +1,4 @@
-# Production image of the attribution tracker: gunicorn serving tracker.wsgi on port 8000, the
+# Production image of the attribution tracker: gunicorn serving config.wsgi on port 8000, the
 # static files collected at build time and served by WhiteNoise from STATIC_ROOT.
 # All configuration comes from environment variables (see tracker/settings.py, the README and
 # docker-compose.yml); a container needs at least SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL.
@@ -54,4 +54,4 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
 # Access log to stdout, error log to stderr; workers from WEB_CONCURRENCY (above).
 # Threaded workers: a sync worker is killed after 30 s on one request, and a full export of
 # millions of attributions streams for longer than that.
-CMD ["gunicorn", "tracker.wsgi:application", "--bind", "0.0.0.0:8000", "--worker-class", "gthread", "--threads", "4", "--access-logfile", "-", "--error-logfile", "-"]
+CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--worker-class", "gthread", "--threads", "4", "--access-logfile", "-", "--error-logfile", "-"]

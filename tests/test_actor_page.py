@@ -7,7 +7,7 @@ import re
 import pytest
 from django.db.models import FETCH_RAISE
 
-from tracker import views
+from tracker.views import pages as views
 from tracker.models import Actor, Attribution, Claim
 
 from .conftest import BODY, count_queries, grow, span_of

@@ -225,7 +225,7 @@ def test_an_actor_cannot_be_put_under_its_own_sub_actor_in_the_admin(editor_clie
 
 
 def test_a_changelist_never_counts_past_its_cap(editor_client, newsroom, monkeypatch):
-    from articles.admin import CappedCountPaginator
+    from tracker.admin.helpers import CappedCountPaginator
 
     monkeypatch.setattr(CappedCountPaginator, "cap", 5)
     grow(newsroom, 5)  # 23 attributions

@@ -214,8 +214,8 @@ def test_the_filters_give_what_the_page_gives(client, seeded, query):
     page = client.get(f"/claims/?{query}")
     assert page.status_code == 200
     shown = [
-        (claim.pk, [a.pk for group in claim.stance_groups for a in group["attributions"]])
-        for claim in page.context["claims"]
+        (row.claim.pk, [a.pk for group in row.stance_groups for a in group.attributions])
+        for row in page.context["claims"]
     ]
     api = get(client, f"/api/claims/?{query}")["results"]  # both show 25 a page
     # The page groups a claim's attributions by stance; the API keeps the article's order.

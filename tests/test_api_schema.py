@@ -19,7 +19,7 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from articles.models import Article, Outlet
 from tracker.models import Actor, Attribution, Claim, Evidence, Source, Verdict
-from tracker.wsgi import application
+from config.wsgi import application
 
 pytestmark = pytest.mark.django_db
 

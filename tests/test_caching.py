@@ -12,7 +12,7 @@ from articles.models import Outlet
 from tracker.caching import data_version
 from tracker.filtersets import AttributionFilterSet
 from tracker.models import Actor, Attribution, Claim, Source
-from tracker.views_claims import facet_counts
+from tracker.views.facets import facet_counts
 
 from .conftest import BODY, span_of
 

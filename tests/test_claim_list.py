@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from articles.models import Article, Outlet
 from tracker.models import Attribution, Claim, Source
+from tracker.views.claim_list import ClaimRow
 
 from .conftest import BODY, count_queries, grow, span_of
 
@@ -20,9 +21,13 @@ pytestmark = pytest.mark.django_db
 URL = reverse("tracker:claim_list")
 
 
-def claims_of(response) -> list[Claim]:
+def rows_of(response) -> list[ClaimRow]:
     assert response.status_code == 200, response.content[:500]
     return list(response.context["claims"])
+
+
+def claims_of(response) -> list[Claim]:
+    return [row.claim for row in rows_of(response)]
 
 
 def slugs(client, query: str = "") -> set[str]:
@@ -82,8 +87,8 @@ def test_stance_is_repeatable(client, newsroom, second_claim):
 
 
 def test_stance_responses_is_the_three_response_stances(client, newsroom, second_claim):
-    claim = claims_of(client.get(URL + "?stance=responses"))[0]
-    shown = {a.stance for group in claim.stance_groups for a in group["attributions"]}
+    row = rows_of(client.get(URL + "?stance=responses"))[0]
+    shown = {a.stance for group in row.stance_groups for a in group.attributions}
     assert shown == {"denies", "no_response"}
 
 
@@ -122,8 +127,8 @@ def test_q_searches_claim_text_and_quotes(client, newsroom, second_claim):
 
 
 def test_the_rows_show_only_the_matching_attributions(client, newsroom, second_claim):
-    claim = claims_of(client.get(URL + "?stance=denies"))[0]
-    assert [a for g in claim.stance_groups for a in g["attributions"]] == [newsroom.denial]
+    row = rows_of(client.get(URL + "?stance=denies"))[0]
+    assert [a for g in row.stance_groups for a in g.attributions] == [newsroom.denial]
 
 
 # -- Facets -----------------------------------------------------------------------------------

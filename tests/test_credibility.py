@@ -402,7 +402,7 @@ def rated_seed(seeded):
 def listed(client, query: str) -> set[str]:
     response = client.get(f"/claims/{query}")
     assert response.status_code == 200
-    return {claim.slug for claim in response.context["claims"]}
+    return {row.claim.slug for row in response.context["claims"]}
 
 
 def test_the_seed_has_denials_later_contradicted_once_rated(client, rated_seed):

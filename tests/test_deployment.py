@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from tracker import settings
+from config import settings
 
 ROOT = Path(__file__).resolve().parent.parent
 APP_SERVICES = ("migrate", "web")
@@ -177,7 +177,7 @@ def test_image_serves_the_wsgi_app_with_gunicorn():
     assert commands, "the Dockerfile has no CMD"
     command = json.loads(commands[-1])  # the exec form, so gunicorn gets the stop signal
     assert command[0] == "gunicorn"
-    assert "tracker.wsgi:application" in command
+    assert "config.wsgi:application" in command
     assert "0.0.0.0:8000" in command
 
 

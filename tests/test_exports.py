@@ -11,7 +11,7 @@ from django.http import StreamingHttpResponse
 from django.urls import reverse
 
 from tracker.models import Attribution
-from tracker.views_claims import EXPORT_FIELDS
+from tracker.views.exports import EXPORT_FIELDS
 
 from .conftest import count_queries, grow
 
@@ -67,7 +67,7 @@ def test_json_export_matches_the_csv(client, seeded):
 
 def test_the_export_rows_match_the_list(client, seeded):
     query = "?actor=wagner-group"
-    listed = {c.pk for c in client.get(URL + query).context["claims"]}
+    listed = {row.claim.pk for row in client.get(URL + query).context["claims"]}
     exported = {int(r["claim_id"]) for r in csv_rows(client.get(URL + query + "&format=csv"))}
     assert listed == exported
 

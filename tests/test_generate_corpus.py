@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from articles.models import Article, Outlet
-from tracker.corpus import Sizes, generate
+from bench.corpus import Sizes, generate
 from tracker.models import Actor, Attribution, Claim, Source
 
 pytestmark = pytest.mark.django_db

@@ -19,7 +19,7 @@ def load_settings(tmp_path, **env: str) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if k not in settings.ENV_VARS}
     clean.update(DATA_DIR=str(tmp_path), **env)
     return subprocess.run(
-        [sys.executable, "-c", "import tracker.settings as s; print(s.DEBUG, len(s.SECRET_KEY))"],
+        [sys.executable, "-c", "import config.settings as s; print(s.DEBUG, len(s.SECRET_KEY))"],
         cwd=ROOT,
         env=clean,
         capture_output=True,

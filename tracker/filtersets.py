@@ -14,7 +14,16 @@ from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from articles.models import Outlet
 from tracker.caching import cache_key, cached
 from tracker.credibility import contradicted
-from tracker.models import Actor, Anonymity, Attribution, Claim, ClaimStatus, Stance
+from tracker.models import (
+    Actor,
+    ActorKind,
+    Anonymity,
+    Attribution,
+    Claim,
+    ClaimStatus,
+    SourceKind,
+    Stance,
+)
 from tracker.querysets import expand_stances
 
 STANCE_CHOICES = [*Stance.choices, ("responses", "Any response (denied, declined, no response)")]
@@ -179,3 +188,22 @@ class AttributionFilterSet(django_filters.FilterSet):
             (name, " ".join(str(message) for message in messages))
             for name, messages in self.form.errors.items()
         ]
+
+
+# -- Track records: the /credibility/ page and /api/track-records/ --------------------------
+
+# One `kind` parameter for both lists: a source kind, an actor kind, or "person" (both).
+RANKING_KINDS = [
+    *SourceKind.choices,
+    *[(value, label) for value, label in ActorKind.choices if value not in SourceKind.values],
+]
+
+
+class RankingForm(forms.Form):
+    kind = forms.ChoiceField(choices=[("", "Any kind"), *RANKING_KINDS], required=False)
+    actor = forms.ModelChoiceField(
+        queryset=Actor.objects.only("pk", "slug", "name", "path"),
+        to_field_name="slug",
+        required=False,
+        error_messages={"invalid_choice": "There is no actor with the slug %(value)s."},
+    )

@@ -9,22 +9,10 @@ from django.db import connections, models
 from django.db.models import Exists, OuterRef
 from django.db.models.functions import Coalesce, RowNumber
 
+from tracker.choices import NOT_PEOPLE, RESPONSES, Anonymity, Stance, expand_stances
+
 if TYPE_CHECKING:
     from tracker.models import Actor
-
-RESPONSES = ("denies", "declined", "no_response")
-# Source kinds that stand for no person, so their attributions count nobody.
-NOT_PEOPLE = ("document", "unattributed")
-
-
-def expand_stances(stances: Iterable[str]) -> list[str]:
-    """Stance values with the group name "responses" expanded to its three stances."""
-    expanded: list[str] = []
-    for stance in stances:
-        for value in RESPONSES if stance == "responses" else (stance,):
-            if value not in expanded:
-                expanded.append(value)
-    return expanded
 
 
 class ActorQuerySet(models.QuerySet):
@@ -78,19 +66,19 @@ class AttributionQuerySet(models.QuerySet):
         return self.filter(stance__in=RESPONSES)
 
     def assertions(self) -> AttributionQuerySet:
-        return self.filter(stance="asserts")
+        return self.filter(stance=Stance.ASSERTS)
 
     def by_anonymity(self, anonymity: str) -> AttributionQuerySet:
         return self.filter(anonymity=anonymity)
 
     def anonymous(self) -> AttributionQuerySet:
-        return self.by_anonymity("anonymous")
+        return self.by_anonymity(Anonymity.ANONYMOUS)
 
     def named(self) -> AttributionQuerySet:
-        return self.by_anonymity("named")
+        return self.by_anonymity(Anonymity.NAMED)
 
     def unattributed(self) -> AttributionQuerySet:
-        return self.by_anonymity("unattributed")
+        return self.by_anonymity(Anonymity.UNATTRIBUTED)
 
     def stance_counts(self) -> dict[str, int]:
         """How many attributions have each stance (stances with none are left out): one GROUP BY."""
@@ -108,18 +96,18 @@ class AttributionQuerySet(models.QuerySet):
         return self.aggregate(
             attributions=models.Count("pk"),
             sources=models.Count("source", distinct=True),
-            named=models.Count("pk", filter=Q(anonymity="named")),
-            anonymous=models.Count("pk", filter=Q(anonymity="anonymous")),
-            unattributed=models.Count("pk", filter=Q(anonymity="unattributed")),
+            named=models.Count("pk", filter=Q(anonymity=Anonymity.NAMED)),
+            anonymous=models.Count("pk", filter=Q(anonymity=Anonymity.ANONYMOUS)),
+            unattributed=models.Count("pk", filter=Q(anonymity=Anonymity.UNATTRIBUTED)),
             people=Coalesce(
                 models.Sum(
                     "count",
-                    filter=~Q(anonymity="unattributed") & ~Q(source__kind__in=NOT_PEOPLE),
+                    filter=~Q(anonymity=Anonymity.UNATTRIBUTED) & ~Q(source__kind__in=NOT_PEOPLE),
                 ),
                 0,
             ),
             documents=models.Count("pk", filter=Q(source__kind="document")),
-            asserts=models.Count("pk", filter=Q(stance="asserts")),
+            asserts=models.Count("pk", filter=Q(stance=Stance.ASSERTS)),
             denies=models.Count("pk", filter=Q(stance="denies")),
             declined=models.Count("pk", filter=Q(stance="declined")),
             no_response=models.Count("pk", filter=Q(stance="no_response")),

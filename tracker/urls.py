@@ -1,25 +1,21 @@
-"""Root URLs: the admin, the health check, and (as they are built) the public pages and the API."""
+"""The public pages for readers and analysts (detail pages kept whole under the data version)."""
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.contrib import admin
-from django.urls import include, path
+from django.urls import path
 
-from tracker import views
+from tracker.caching import cached_page
+from tracker.views import claim_list, credibility, matrix, pages
 
-admin.site.site_header = "Attribution tracker"
-admin.site.site_title = "Attribution tracker"
-admin.site.index_title = "Editors' desk"
+app_name = "tracker"
 
 urlpatterns = [
-    path("admin/", admin.site.urls),
-    path("healthz", views.healthz, name="healthz"),
-    path("api/", include("tracker.urls_api")),
-    path("", include("tracker.urls_public")),
+    path("", cached_page(pages.home), name="home"),
+    path("claims/", cached_page(claim_list.claim_list), name="claim_list"),
+    path("claims/matrix/", cached_page(matrix.claim_matrix), name="claim_matrix"),
+    path("claims/<int:pk>/", cached_page(pages.claim_detail), name="claim_detail"),
+    path("articles/<int:pk>/", cached_page(pages.article_detail), name="article_detail"),
+    path("actors/<slug:slug>/", cached_page(pages.actor_detail), name="actor_detail"),
+    path("sources/<int:pk>/", cached_page(pages.source_detail), name="source_detail"),
+    path("credibility/", credibility.credibility, name="credibility"),
 ]
-
-if settings.BENCH_VIEWS:
-    from tracker.benchmark import bare_view
-
-    urlpatterns.insert(0, path("bench/bare", bare_view))

@@ -1,0 +1,1 @@
+"""The benchmark and its synthetic corpus: for development and CI, never loaded in production."""

@@ -1,0 +1,60 @@
+"""Outlets and articles in the admin; an article's attributions are edited under it."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest
+
+from articles.models import Article, Outlet
+from tracker.admin.helpers import CappedCountPaginator
+from tracker.admin.inlines import ArticleAttributionInline
+
+
+@admin.register(Outlet)
+class OutletAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "url", "article_count")
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+    show_full_result_count = False
+    paginator = CappedCountPaginator
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Outlet]:
+        return super().get_queryset(request).annotate(n_articles=Count("articles"))
+
+    @admin.display(description="articles", ordering="n_articles")
+    def article_count(self, outlet: Outlet) -> int:
+        return outlet.n_articles
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    inlines = (ArticleAttributionInline,)
+    list_display = ("title", "outlet", "published_on", "language", "source_file")
+    # No language filter: its SELECT DISTINCT reads every article (language is searchable).
+    list_filter = ("published_on", "outlet")
+    list_select_related = ("outlet",)
+    search_fields = ("title", "slug", "byline", "url", "source_file", "=language")
+    autocomplete_fields = ("outlet",)
+    prepopulated_fields = {"slug": ("title",)}
+    readonly_fields = ("source_file", "created_at", "updated_at")
+    show_full_result_count = False
+    paginator = CappedCountPaginator
+    fieldsets = (
+        (
+            None,
+            {"fields": ("title", "slug", "outlet", "published_on", "byline", "url", "language")},
+        ),
+        ("Text", {"fields": ("body",)}),
+        (
+            "Record",
+            {"fields": ("source_file", "created_at", "updated_at"), "classes": ("collapse",)},
+        ),
+    )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Article]:
+        qs = super().get_queryset(request)
+        # The changelist never shows the body; don't read megabytes of text to list titles.
+        if request.resolver_match and request.resolver_match.url_name.endswith("changelist"):
+            qs = qs.defer("body")
+        return qs

@@ -1,0 +1,94 @@
+"""Inlines: attributions under claims and articles, verdicts and evidence under claims."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db.models import Prefetch, QuerySet
+from django.http import HttpRequest
+
+from tracker.admin.forms import AttributionForm, VerdictInlineForm
+from tracker.admin.helpers import PreloadedAutocompleteInline
+from tracker.models import (
+    Attribution,
+    Evidence,
+    Verdict,
+)
+
+
+class AttributionInline(PreloadedAutocompleteInline, admin.StackedInline):
+    model = Attribution
+    form = AttributionForm
+    extra = 0
+    show_change_link = True
+    autocomplete_fields = ("claim", "source", "article")
+    fieldsets = (
+        (None, {"fields": (("claim", "source", "article"), ("stance", "anonymity", "count"))}),
+        (None, {"fields": ("wording", ("quote", "passage"), ("span_start", "span_end"))}),
+    )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Attribution]:
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("claim", "source", "article")
+            .defer("article__body")
+        )
+
+
+class ClaimAttributionInline(AttributionInline):
+    fk_name = "claim"
+    fieldsets = (
+        (None, {"fields": (("source", "article"), ("stance", "anonymity", "count"))}),
+        (None, {"fields": ("wording", ("quote", "passage"), ("span_start", "span_end"))}),
+    )
+
+
+class ArticleAttributionInline(AttributionInline):
+    fk_name = "article"
+    fieldsets = (
+        (None, {"fields": (("claim", "source"), ("stance", "anonymity", "count"))}),
+        (None, {"fields": ("wording", ("quote", "passage"), ("span_start", "span_end"))}),
+    )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Attribution]:
+        # The article's own body is loaded once by the change form; the rows need not repeat it.
+        return super().get_queryset(request).select_related(None).select_related("claim", "source")
+
+
+class VerdictInline(admin.StackedInline):
+    model = Verdict
+    form = VerdictInlineForm
+    extra = 0
+    show_change_link = True
+    fields = (("rating", "rated_at"), "explanation", "articles", "attributions", "links", "rater")
+    readonly_fields = ("rater",)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Verdict]:
+        evidence = Evidence.objects.select_related(
+            "article", "attribution__source", "attribution__claim"
+        ).defer("article__body")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("rated_by")
+            .prefetch_related(Prefetch("evidence", queryset=evidence))
+        )
+
+    @admin.display(description="rated by")
+    def rater(self, verdict: Verdict) -> str:
+        return verdict.rated_by_name if verdict.pk else "you, once saved"
+
+
+class EvidenceInline(PreloadedAutocompleteInline, admin.TabularInline):
+    model = Evidence
+    extra = 1
+    autocomplete_fields = ("article", "attribution")
+    fields = ("article", "attribution", "url", "title")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Evidence]:
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("article", "attribution__source", "attribution__claim")
+            .defer("article__body")
+        )

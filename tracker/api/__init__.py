@@ -1,0 +1,1 @@
+"""The JSON API under /api/: endpoints, serializers, filters, pages, errors and schema."""

@@ -1,0 +1,253 @@
+"""Writing an article with its attributions through the API: validated whole, written atomically."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.db import transaction
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from articles.models import Article, Outlet
+from articles.slugs import unique_slug
+
+# PositiveIntegerField's ceiling on PostgreSQL (SQLite's is higher): above it the row cannot be
+from tracker.api.serializers import _SLUG, MAX_ID, MAX_INT
+from tracker.models import (
+    Anonymity,
+    Attribution,
+    Claim,
+    Source,
+    Stance,
+)
+
+# -- Writing an article with its attributions --------------------------------------------------
+
+
+class _KeyField(serializers.Field):
+    """A row named by id (a JSON integer) or by slug (a JSON string), looked up on validation."""
+
+    model: type = Source
+    by_slug = True
+    default_error_messages = {
+        "invalid": "Give an id (a number) or a slug (a string).",
+        "missing": "There is no {name} with the {kind} {value!r}.",
+    }
+
+    def to_internal_value(self, data: Any):
+        kind, lookup = self._lookup(data)
+        row = self.model.objects.filter(**lookup).first() if lookup else None
+        if row is None:
+            self.fail("missing", name=self.model._meta.verbose_name, kind=kind, value=data)
+        return row
+
+    def _lookup(self, data: Any) -> tuple[str, dict | None]:
+        if isinstance(data, float) and data.is_integer():
+            data = int(data)
+        if isinstance(data, int) and not isinstance(data, bool):
+            return "id", {"pk": data} if 1 <= data <= MAX_ID else None
+        if self.by_slug and isinstance(data, str) and data:
+            return "slug", {"slug": data} if _SLUG.match(data) else None
+        self.fail("invalid")
+        raise AssertionError  # fail() raises
+
+    def to_representation(self, value) -> Any:
+        return value.pk
+
+
+@extend_schema_field(
+    {"oneOf": [{"type": "integer"}, {"type": "string"}], "description": "Source id or slug."}
+)
+class SourceKeyField(_KeyField):
+    model = Source
+
+
+@extend_schema_field({"type": "integer", "description": "The id of an existing claim."})
+class ClaimKeyField(_KeyField):
+    model = Claim
+    by_slug = False
+    default_error_messages = {
+        "invalid": "Give a claim id (a number).",
+        "missing": "There is no {name} with the {kind} {value!r}.",
+    }
+
+
+@extend_schema_field({"type": "string", "nullable": True, "description": "The outlet's slug."})
+class OutletSlugField(_KeyField):
+    model = Outlet
+    default_error_messages = {
+        "invalid": "Give an outlet slug (a string).",
+        "missing": "There is no {name} with the {kind} {value!r}.",
+    }
+
+    def _lookup(self, data: Any) -> tuple[str, dict | None]:
+        if not isinstance(data, str) or not data:
+            self.fail("invalid")
+        return "slug", {"slug": data} if _SLUG.match(data) else None
+
+
+class _Strict:
+    """The JSON type the schema says: DRF would take 5 for "5" (and "5" for 5)."""
+
+    json_types: tuple[type, ...] = (str,)
+
+    def to_internal_value(self, data: Any):
+        if isinstance(data, bool) or not isinstance(data, self.json_types):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class TextField(_Strict, serializers.CharField):
+    pass
+
+
+class LinkField(_Strict, serializers.URLField):
+    pass
+
+
+class NumberField(_Strict, serializers.IntegerField):
+    json_types = (int, float)  # 5.0 is the integer 5 in JSON
+
+
+class AttributionWriteSerializer(serializers.Serializer):
+    """One attribution of a new article: the claim (existing or new), the source, the span."""
+
+    claim = ClaimKeyField(required=False, help_text="An existing claim's id (or give claim_text).")
+    claim_text = TextField(required=False, help_text="The text of a new claim (or give claim).")
+    source = SourceKeyField(help_text="The source's id (a number) or slug (a string).")
+    stance = serializers.ChoiceField(choices=Stance.choices)
+    wording = TextField(max_length=500, required=False, allow_blank=True, default="")
+    count = NumberField(min_value=1, max_value=MAX_INT, default=1)
+    anonymity = serializers.ChoiceField(
+        choices=Anonymity.choices,
+        required=False,
+        help_text="Left out: anonymous or unattributed as the source's kind says, else named.",
+    )
+    quote = TextField(required=False, allow_blank=True, default="", trim_whitespace=False)
+    passage = TextField(
+        required=False,
+        trim_whitespace=False,
+        help_text="The words of the body the attribution rests on; they must occur there once "
+        "(or give span_start and span_end).",
+    )
+    span_start = NumberField(min_value=0, max_value=MAX_INT, required=False)
+    span_end = NumberField(min_value=1, max_value=MAX_INT, required=False)
+
+    def validate(self, attrs: dict) -> dict:
+        errors: dict[str, str] = {}
+        if ("claim" in attrs) == ("claim_text" in attrs):
+            errors["claim"] = (
+                "Give one of claim (an existing claim's id) and claim_text (a new one)."
+            )
+        if "passage" not in attrs and ("span_start" not in attrs or "span_end" not in attrs):
+            errors["passage"] = "Give the passage (or span_start and span_end)."
+        # Placed in the article's body here, item by item, so that one request names every
+        # misplaced passage at once (the body itself is checked by the article's serializer).
+        data = self.root.initial_data
+        body = data.get("body") if isinstance(data, dict) else None
+        if not errors and isinstance(body, str):
+            errors = locate(body, attrs)
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+
+def locate(body: str, item: dict) -> dict[str, str]:
+    """Fill in span_start/span_end from the passage (the seed loader's rules); errors by field."""
+    passage, start, end = item.get("passage"), item.get("span_start"), item.get("span_end")
+    if passage is not None:
+        hits = [m.start() for m in re.finditer(re.escape(passage), body)]
+        if not hits:
+            return {"passage": "Not found in the article body."}
+        if len(hits) > 1 and start is None:
+            return {
+                "passage": f"Occurs {len(hits)} times in the article body; make it longer or give "
+                "span_start and span_end."
+            }
+        found = start if start in hits else hits[0]
+        if (start, end) != (None, None) and (start, end) != (found, found + len(passage)):
+            return {
+                "span_start": f"{start}..{end} disagrees with the passage, found at "
+                f"{', '.join(f'{h}..{h + len(passage)}' for h in hits)}."
+            }
+        start, end = found, found + len(passage)
+    if end <= start:
+        return {"span_end": f"The span must end after it starts ({start}..{end})."}
+    if end > len(body):
+        return {"span_end": f"{end} is past the end of the article body ({len(body)} characters)."}
+    quote = item.get("quote") or ""
+    if quote and quote not in body[start:end]:
+        where = "is in the body but outside the passage" if quote in body else "is not in the body"
+        return {"quote": f"The quote {where}."}
+    item["span_start"], item["span_end"] = start, end
+    return {}
+
+
+class ArticleWriteSerializer(serializers.Serializer):
+    """A new article and its attributions, written together or not at all."""
+
+    title = TextField(max_length=500)
+    outlet = OutletSlugField(required=False, allow_null=True, default=None)
+    published_on = serializers.DateField()
+    url = LinkField(max_length=1000, required=False, allow_blank=True, default="")
+    byline = TextField(max_length=300, required=False, allow_blank=True, default="")
+    language = TextField(max_length=16, required=False, default="en")
+    body = TextField(trim_whitespace=False)
+    attributions = AttributionWriteSerializer(many=True, required=False, default=list)
+
+    def validate(self, attrs: dict) -> dict:
+        problems: list[dict[str, str]] = []
+        seen: dict[tuple, int] = {}
+        for index, item in enumerate(attrs["attributions"]):
+            claim = item.get("claim")
+            key = (claim.pk if claim else item["claim_text"], item["source"].pk, item["stance"])
+            if key in seen:
+                problems.append(
+                    {"stance": f"The same claim, source and stance as attributions.{seen[key]}."}
+                )
+            else:
+                seen[key] = index
+                problems.append({})
+        if any(problems):
+            raise serializers.ValidationError({"attributions": problems})
+        return attrs
+
+    def create(self, validated: dict) -> Article:
+        items = validated.pop("attributions")
+        with transaction.atomic():
+            article = Article.objects.create(
+                slug=unique_slug(Article, validated["title"]), **validated
+            )
+            new_claims: dict[str, Claim] = {}
+            rows = []
+            for item in items:
+                claim = item.get("claim")
+                if claim is None:
+                    text = item["claim_text"]
+                    if text not in new_claims:
+                        new_claims[text] = Claim.objects.create(
+                            text=text, first_reported_on=article.published_on
+                        )
+                    claim = new_claims[text]
+                source = item["source"]
+                rows.append(
+                    Attribution(
+                        claim=claim,
+                        source=source,
+                        article=article,
+                        stance=item["stance"],
+                        wording=item["wording"],
+                        count=item["count"],
+                        anonymity=item.get("anonymity") or source.default_anonymity,
+                        quote=item["quote"],
+                        span_start=item["span_start"],
+                        span_end=item["span_end"],
+                    )
+                )
+            Attribution.objects.bulk_create(rows)
+            # A claim was first reported by its earliest article, as the seed loader has it.
+            Claim.objects.filter(
+                pk__in={row.claim_id for row in rows}, first_reported_on__gt=article.published_on
+            ).update(first_reported_on=article.published_on)
+        return article

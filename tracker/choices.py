@@ -1,0 +1,81 @@
+"""The vocabulary, once: kinds, stances and their groups, anonymity, statuses and ratings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import models
+
+
+class ActorKind(models.TextChoices):
+    STATE = "state", "State"
+    GOVERNMENT_BODY = "government_body", "Government body"
+    MILITARY = "military", "Military"
+    ARMED_GROUP = "armed_group", "Armed group"
+    COMPANY = "company", "Company"
+    MOVEMENT = "movement", "Movement"
+    INTERNATIONAL_ORGANISATION = "international_organisation", "International organisation"
+    MEDIA = "media", "Media"
+    PERSON = "person", "Person"
+    OTHER = "other", "Other"
+
+
+class SourceKind(models.TextChoices):
+    PERSON = "person", "Named person"
+    ORGANISATION = "organisation", "Organisation"
+    DOCUMENT = "document", "Document"
+    ANONYMOUS = "anonymous", "Anonymous"
+    UNATTRIBUTED = "unattributed", "Unattributed"
+
+
+# Source kinds that stand for no person, so their attributions count nobody.
+NOT_PEOPLE = (SourceKind.DOCUMENT, SourceKind.UNATTRIBUTED)
+
+
+class Stance(models.TextChoices):
+    ASSERTS = "asserts", "Asserts"
+    DENIES = "denies", "Denies"
+    DECLINED = "declined", "Declined to comment"
+    NO_RESPONSE = "no_response", "Did not respond"
+
+
+# The "responses" (what the design card calls denials): what a source did when asked. Analysts
+# ask for them as one group, by this name, on the pages, the exports and the API alike.
+RESPONSES = (Stance.DENIES, Stance.DECLINED, Stance.NO_RESPONSE)
+RESPONSES_GROUP = "responses"
+RESPONSES_LABEL = "Any response (denied, declined, no response)"
+STANCE_FILTER_CHOICES = [*Stance.choices, (RESPONSES_GROUP, RESPONSES_LABEL)]
+
+
+def expand_stances(stances: Iterable[str]) -> list[str]:
+    """Stance values with the group name "responses" expanded to its three stances."""
+    expanded: list[str] = []
+    for stance in stances:
+        for value in RESPONSES if stance == RESPONSES_GROUP else (stance,):
+            if value not in expanded:
+                expanded.append(str(value))
+    return expanded
+
+
+class Anonymity(models.TextChoices):
+    NAMED = "named", "Named"
+    ANONYMOUS = "anonymous", "Anonymous"
+    UNATTRIBUTED = "unattributed", "Unattributed"
+
+
+class ClaimStatus(models.TextChoices):
+    UNRATED = "unrated", "Not yet rated"
+    CONFIRMED = "confirmed", "Confirmed"
+    MOSTLY_TRUE = "mostly_true", "Mostly true"
+    MIXED = "mixed", "Mixed"
+    MOSTLY_FALSE = "mostly_false", "Mostly false"
+    REFUTED = "refuted", "Refuted"
+    UNPROVEN = "unproven", "Unproven"
+
+
+# What the evidence says of a claim: every claim status but "not yet rated", the same values.
+Rating = models.TextChoices(  # type: ignore[misc]
+    "Rating",
+    [(s.name, (s.value, s.label)) for s in ClaimStatus if s != ClaimStatus.UNRATED],
+    module=__name__,
+)

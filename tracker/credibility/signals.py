@@ -1,0 +1,46 @@
+"""Keeping statuses and track records current: connected in TrackerConfig.ready().
+
+Verdicts set their claim's status and the track records of everyone who spoke to the claim.
+Signals rather than save()/delete(), so that queryset deletes and cascades are covered too.
+"""
+
+from __future__ import annotations
+
+from django.db.models.signals import post_delete, post_save, pre_save
+from django.dispatch import receiver
+
+from tracker.credibility.records import apply_verdicts, attribution_changed
+from tracker.models import Attribution, Verdict
+
+
+@receiver(post_save, sender=Verdict)
+@receiver(post_delete, sender=Verdict)
+def _verdict_changed(sender, instance: Verdict, raw: bool = False, **kwargs) -> None:
+    if raw:
+        return
+    status = apply_verdicts(claim_ids=[instance.claim_id])
+    if Verdict.claim.is_cached(instance) and instance.claim_id in status:
+        instance.claim.status = status[instance.claim_id]
+
+
+@receiver(pre_save, sender=Attribution)
+def _attribution_before(sender, instance: Attribution, raw: bool = False, **kwargs) -> None:
+    # An edit may move an attribution to another source or claim: the old ones need a refresh.
+    if raw or instance._state.adding or instance.pk is None:
+        return
+    instance._credibility_was = (  # type: ignore[attr-defined]
+        Attribution.objects.filter(pk=instance.pk).values_list("source_id", "claim_id").first()
+    )
+
+
+@receiver(post_save, sender=Attribution)
+@receiver(post_delete, sender=Attribution)
+def _attribution_changed(sender, instance: Attribution, raw: bool = False, **kwargs) -> None:
+    if raw:
+        return
+    sources, claims = {instance.source_id}, {instance.claim_id}
+    was = getattr(instance, "_credibility_was", None)
+    if was:
+        sources.add(was[0])
+        claims.add(was[1])
+    attribution_changed(source_ids=sources, claim_ids=claims)

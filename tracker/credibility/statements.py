@@ -1,0 +1,129 @@
+"""Explaining a record: the statements behind it, and those the evidence went against."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.urls import reverse
+
+from tracker.choices import ClaimStatus
+from tracker.credibility.beta import number
+from tracker.credibility.rules import CONTRADICTING, SCORED_STANCES, TRUTH, contribution
+from tracker.models import (
+    Attribution,
+    Claim,
+)
+
+# -- Explaining a record -------------------------------------------------------------------------
+
+
+def contradicted() -> Q:
+    """Attributions the evidence went against outright or mostly: denials of claims confirmed
+    or mostly true, assertions of claims refuted or mostly false."""
+    condition = Q()
+    for stance, statuses in CONTRADICTING.items():
+        condition |= Q(stance=stance, claim__status__in=statuses)
+    return condition
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One (source, claim, stance) of a record, as the explanation of a score lists it."""
+
+    claim_id: int
+    claim_text: str
+    status: str
+    stance: str
+    source_id: int
+    source_name: str
+
+    @property
+    def claim_url(self) -> str:
+        return reverse("tracker:claim_detail", args=[self.claim_id])
+
+    @property
+    def source_url(self) -> str:
+        return reverse("tracker:source_detail", args=[self.source_id])
+
+    @property
+    def status_label(self) -> str:
+        return ClaimStatus(self.status).label
+
+    @property
+    def contribution(self) -> tuple[float, float] | None:
+        return contribution(stance=self.stance, status=self.status)
+
+    @property
+    def effect(self) -> str:
+        """What it did to the score, in words: "1 for", "0.75 for, 0.25 against"."""
+        moved = self.contribution
+        if moved is None:
+            return "not scored"
+        for_count, against_count = moved
+        parts = [f"{number(for_count)} for"] if for_count else []
+        if against_count:
+            parts.append(f"{number(against_count)} against")
+        return ", ".join(parts)
+
+    @property
+    def direction(self) -> str:
+        moved = self.contribution
+        if moved is None:
+            return "none"
+        return "for" if moved[0] > moved[1] else "against" if moved[1] > moved[0] else "even"
+
+
+# (stances, claim statuses) pairs: what counts as a statement of a record, and as contradicted.
+_SCORED = ((SCORED_STANCES, tuple(TRUTH)),)
+_CONTRADICTED = tuple(((stance,), statuses) for stance, statuses in CONTRADICTING.items())
+
+
+def _statements(
+    attributions: QuerySet[Attribution],
+    pairs: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...],
+    limit: int,
+) -> list[Statement]:
+    """One row per (source, claim, stance) among the attributions matching a pair, for the
+    `limit` newest claims that have one; a single query.
+
+    The newest claims are found first, from the claims side (rated claims through the status
+    index, each checked for a matching attribution), so that a large actor's sub-tree is not
+    sorted whole; PostgreSQL wants the ORDER BY columns selected, as they are, with DISTINCT.
+    """
+    claims, rows, statuses = Q(), Q(), set()
+    for stances, wanted in pairs:
+        matching = attributions.filter(claim=OuterRef("pk"), stance__in=stances)
+        claims |= Q(status__in=wanted) & Q(Exists(matching))
+        rows |= Q(stance__in=stances, claim__status__in=wanted)
+        statuses.update(wanted)
+    newest = (
+        Claim.objects.filter(claims, status__in=sorted(statuses))
+        .order_by("-first_reported_on", "-pk")
+        .values("pk")[:limit]
+    )
+    found = (
+        attributions.filter(rows, claim__in=Subquery(newest))
+        .order_by("-claim__first_reported_on", "-claim_id", "stance", "source__name", "source_id")
+        .values_list(
+            "claim_id",
+            "claim__text",
+            "claim__status",
+            "stance",
+            "source_id",
+            "source__name",
+            "claim__first_reported_on",
+        )
+        .distinct()[:limit]
+    )
+    return [Statement(*row[:6]) for row in found]
+
+
+def statements_scored(*, attributions: QuerySet[Attribution], limit: int) -> list[Statement]:
+    """The claims that moved a record: its assertions and denials of scored claims (one query)."""
+    return _statements(attributions, _SCORED, limit)
+
+
+def statements_contradicted(*, attributions: QuerySet[Attribution], limit: int) -> list[Statement]:
+    """Denials later contradicted and assertions later refuted (one query)."""
+    return _statements(attributions, _CONTRADICTED, limit)

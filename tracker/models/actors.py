@@ -1,0 +1,179 @@
+"""Who speaks and who is spoken of: actors (nested, with aliases) and the sources cited."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.urls import reverse
+
+from articles.slugs import unique_slug
+from tracker.choices import ActorKind, Anonymity, SourceKind
+from tracker.querysets import ActorQuerySet, SourceQuerySet
+
+
+class Actor(models.Model):
+    """An entity analysts filter by; actors nest (ministry -> government -> state)."""
+
+    Kind = ActorKind
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True)
+    kind = models.CharField(max_length=32, choices=Kind, default=Kind.OTHER)
+    country = models.CharField(
+        max_length=2, blank=True, help_text="ISO 3166-1 alpha-2 code, e.g. RU, TR."
+    )
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
+    wikidata_id = models.CharField(
+        "Wikidata id", max_length=20, blank=True, help_text="e.g. Q159 for Russia."
+    )
+    description = models.TextField(blank=True)
+    # The ids from the root down to this actor, "/1/7/42/": a whole sub-tree is one indexed
+    # prefix query. Kept by save(); never edited by hand.
+    path = models.CharField(max_length=500, editable=False, db_index=True, default="")
+
+    objects = ActorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=[k.value for k in ActorKind]), name="actor_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(wikidata_id="") | models.Q(wikidata_id__regex=r"^Q[0-9]+$"),
+                name="actor_wikidata_id_format",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(parent=models.F("pk")), name="actor_not_own_parent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        with transaction.atomic():
+            if self.pk is None:
+                super().save(*args, **kwargs)
+                self.path = self._compute_path()
+                Actor.objects.filter(pk=self.pk).update(path=self.path)
+                return
+            # The stored path, not the one in memory: another save may have moved this actor.
+            old_path = Actor.objects.filter(pk=self.pk).values_list("path", flat=True).first()
+            self.path = self._compute_path()
+            super().save(*args, **kwargs)
+            if old_path and old_path != self.path:
+                self._move_descendants(old_path)
+
+    def get_absolute_url(self) -> str:
+        return reverse("tracker:actor_detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        if self.wikidata_id:
+            self.wikidata_id = self.wikidata_id.strip().upper()
+        self.country = self.country.strip().upper()
+        if self.parent_id and self.pk:
+            ancestor = self.parent
+            while ancestor is not None:
+                if ancestor.pk == self.pk:
+                    raise ValidationError(
+                        {"parent": f"{self.parent} is {self} itself or one of its sub-actors."}
+                    )
+                ancestor = ancestor.parent
+
+    def _compute_path(self) -> str:
+        prefix = "/"
+        if self.parent_id:
+            parent_path = Actor.objects.filter(pk=self.parent_id).values_list("path", flat=True)
+            prefix = parent_path.get() or "/"
+            if f"/{self.pk}/" in prefix:
+                raise ValidationError({"parent": "An actor cannot be its own ancestor."})
+        return f"{prefix}{self.pk}/"
+
+    def _move_descendants(self, old_path: str) -> None:
+        # One UPDATE rewrites the prefix of the whole sub-tree.
+        Actor.objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(
+            path=models.functions.Concat(
+                models.Value(self.path),
+                models.functions.Substr("path", len(old_path) + 1),
+                output_field=models.CharField(),
+            )
+        )
+
+    @property
+    def ancestor_ids(self) -> list[int]:
+        return [int(part) for part in self.path.strip("/").split("/") if part][:-1]
+
+
+class ActorAlias(models.Model):
+    """Another name the press uses for an actor ("MoD", "Moscow")."""
+
+    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "actor aliases"
+        constraints = [
+            models.UniqueConstraint(fields=["actor", "name"], name="alias_unique_per_actor")
+        ]
+        indexes = [models.Index(fields=["name"], name="alias_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Source(models.Model):
+    """Who is cited: a person, a body, a document, an anonymous group, or nobody at all."""
+
+    Kind = SourceKind
+
+    name = models.CharField(
+        max_length=300,
+        help_text='A reusable identity: "Joshua Landis", "Russian Defence Ministry", '
+        '"Syrian opposition sources", "confidential UN report".',
+    )
+    slug = models.SlugField(max_length=150, unique=True)
+    kind = models.CharField(max_length=16, choices=Kind)
+    role = models.CharField(
+        max_length=300, blank=True, help_text='e.g. "spokesman", "head of the Center for ..."'
+    )
+    actor = models.ForeignKey(
+        Actor,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sources",
+        help_text="The actor this source speaks for or belongs to, if any.",
+    )
+    description = models.TextField(blank=True)
+
+    objects = SourceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=[k.value for k in SourceKind]), name="source_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.slug:
+            self.slug = unique_slug(Source, self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("tracker:source_detail", args=[self.pk])
+
+    @property
+    def default_anonymity(self) -> str:
+        return {
+            self.Kind.ANONYMOUS: Anonymity.ANONYMOUS,
+            self.Kind.UNATTRIBUTED: Anonymity.UNATTRIBUTED,
+        }.get(self.kind, Anonymity.NAMED)

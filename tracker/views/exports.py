@@ -1,0 +1,209 @@
+"""Exports: the whole filtered set as CSV or JSON, streamed; the matrix as CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from functools import partial
+from itertools import batched
+from typing import Any
+
+from django.db import connection
+from django.db.models import (
+    CharField,
+    Count,
+    F,
+    QuerySet,
+    Value,
+)
+from django.db.models.functions import Cast, Concat, Substr
+from django.http import StreamingHttpResponse
+from django.urls import reverse
+from django.utils import timezone
+
+from tracker.filtersets import AttributionFilterSet
+from tracker.models import (
+    Attribution,
+    Stance,
+)
+
+MATRIX_CSV_COLUMNS = 60
+
+# -- Exports ----------------------------------------------------------------------------------
+
+EXPORT_FIELDS = (
+    "claim_id",
+    "claim",
+    "claim_status",
+    "claim_url",
+    "source_id",
+    "source",
+    "source_kind",
+    "wording",
+    "count",
+    "anonymity",
+    "actor",
+    "actor_slug",
+    "stance",
+    "quote",
+    "passage",
+    "article_id",
+    "article",
+    "article_url",
+    "outlet",
+    "published_on",
+    "span_start",
+    "span_end",
+)
+CHUNK = 2000
+COPY_BUFFER = 256 * 1024
+
+
+def _export_query(attributions: QuerySet[Attribution]) -> QuerySet:
+    """The export's columns, in EXPORT_FIELDS order, computed by the database."""
+    claim_prefix = reverse("tracker:claim_detail", args=[0]).removesuffix("0/")
+    article_prefix = reverse("tracker:article_detail", args=[0]).removesuffix("0/")
+    as_text = partial(Cast, output_field=CharField())
+    return (
+        # In the order they were recorded: the primary key streams from the first row with no
+        # sort of the whole set (sorting three million rows first would delay the first byte).
+        attributions.order_by("id")
+        .annotate(
+            x_claim_url=Concat(Value(claim_prefix), as_text("claim_id"), Value("/")),
+            x_article_url=Concat(
+                Value(article_prefix), as_text("article_id"), Value("/#attribution-"),
+                as_text("id"),
+            ),
+            # The passage is cut out by the database: the article body never leaves it.
+            x_passage=Substr("article__body", F("span_start") + 1, F("span_end") - F("span_start")),
+            x_published_on=as_text("article__published_on"),
+        )
+        .values_list(
+            "claim_id", "claim__text", "claim__status", "x_claim_url", "source_id", "source__name",
+            "source__kind", "wording", "count", "anonymity", "source__actor__name",
+            "source__actor__slug", "stance", "quote", "x_passage", "article_id", "article__title",
+            "x_article_url", "article__outlet__name", "x_published_on", "span_start", "span_end",
+        )
+    )  # fmt: skip
+
+
+def export_rows(attributions: QuerySet[Attribution]) -> Iterator[tuple]:
+    """One tuple per attribution (EXPORT_FIELDS), read in chunks: memory stays flat."""
+    query = _export_query(attributions)
+    sql, params = query.query.sql_with_params()
+    # A plain cursor (the columns are text and numbers already: no per-value converters), and a
+    # server-side one on PostgreSQL, which would otherwise send the whole result at once.
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(CHUNK):
+            yield from rows
+
+
+def _csv_chunks(rows: Iterable[Sequence], header: Sequence[str] = EXPORT_FIELDS) -> Iterator[str]:
+    """CSV text, a chunk of rows at a time (the csv module's C loop does the quoting)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    buffer.write("\ufeff")  # the BOM lets spreadsheets read UTF-8
+    writer.writerow(header)
+    for chunk in batched(rows, CHUNK):
+        writer.writerows(chunk)
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    yield buffer.getvalue()
+
+
+def _postgres_csv(attributions: QuerySet[Attribution]) -> Iterator[bytes]:
+    """PostgreSQL writes the CSV itself (COPY ... TO STDOUT), a block at a time."""
+    sql, params = _export_query(attributions).query.sql_with_params()
+    columns = ", ".join(f'c{i} AS "{name}"' for i, name in enumerate(EXPORT_FIELDS))
+    names = ", ".join(f"c{i}" for i in range(len(EXPORT_FIELDS)))
+    copy_sql = (
+        f"COPY (SELECT {columns} FROM ({sql}) AS export({names})) "
+        "TO STDOUT WITH (FORMAT csv, HEADER true)"
+    )
+    buffer = bytearray("\ufeff".encode())
+    with connection.cursor() as cursor, cursor.cursor.copy(copy_sql, params) as copy:
+        # psycopg hands over a row at a time: gather them into large writes for the server.
+        for block in copy:
+            buffer += block
+            if len(buffer) >= COPY_BUFFER:
+                yield bytes(buffer)
+                buffer.clear()
+    yield bytes(buffer)
+
+
+def _json_lines(rows: Iterable[tuple]) -> Iterator[str]:
+    yield "["
+    for index, row in enumerate(rows):
+        record = dict(zip(EXPORT_FIELDS, row, strict=True))
+        yield ("," if index else "") + "\n" + json.dumps(record, ensure_ascii=False)
+    yield "\n]\n"
+
+
+def _download(lines: Iterator[str], content_type: str, name: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(lines, content_type=content_type)
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}"'
+    return response
+
+
+def export_attributions(attributions: QuerySet[Attribution], wanted: str) -> StreamingHttpResponse:
+    if wanted == "csv":
+        if connection.vendor == "postgresql":
+            lines = _postgres_csv(attributions)
+        else:
+            lines = _csv_chunks(export_rows(attributions))
+        return _download(lines, "text/csv; charset=utf-8", "attributions.csv")
+    return _download(
+        _json_lines(export_rows(attributions)), "application/json", "attributions.json"
+    )
+
+
+def export_matrix(filterset: AttributionFilterSet) -> StreamingHttpResponse:
+    """The matrix as CSV: a row per claim, a column per actor (the most active first)."""
+    base = filterset.qs.order_by()
+    top_actors = list(
+        base.filter(source__actor__isnull=False)
+        .values_list("source__actor_id", "source__actor__name")
+        .annotate(n=Count("claim", distinct=True))
+        .order_by("-n", "source__actor__name")[:MATRIX_CSV_COLUMNS]
+    )
+    top_sources = list(
+        base.filter(source__actor__isnull=True)
+        .values_list("source_id", "source__name")
+        .annotate(n=Count("claim", distinct=True))
+        .order_by("-n", "source__name")[: max(0, MATRIX_CSV_COLUMNS - len(top_actors))]
+    )
+    keys = [("actor", pk) for pk, _name, _n in top_actors] + [
+        ("source", pk) for pk, _name, _n in top_sources
+    ]
+    header = ["claim_id", "claim"] + [name for _pk, name, _n in top_actors + top_sources]
+    position = {key: index for index, key in enumerate(keys)}
+    stream = (
+        base.order_by("claim_id", "id")
+        .values_list("claim_id", "claim__text", "source__actor_id", "source_id", "stance")
+        .iterator(chunk_size=CHUNK)
+    )
+
+    def rows() -> Iterator[list[Any]]:
+        # Attributions arrive ordered by claim: one claim's cells are gathered at a time.
+        current, text, cells = None, "", [set() for _ in keys]
+        for claim_id, claim_text, actor_id, source_id, stance in stream:
+            if claim_id != current:
+                if current is not None:
+                    yield [current, text, *(_cell(c) for c in cells)]
+                current, text, cells = claim_id, claim_text, [set() for _ in keys]
+            key = ("actor", actor_id) if actor_id else ("source", source_id)
+            if key in position:
+                cells[position[key]].add(stance)
+        if current is not None:
+            yield [current, text, *(_cell(c) for c in cells)]
+
+    return _download(_csv_chunks(rows(), header), "text/csv; charset=utf-8", "who-said-what.csv")
+
+
+def _cell(stances: set[str]) -> str:
+    return "; ".join(Stance(s).label.lower() for s in Stance.values if s in stances)

@@ -1,0 +1,285 @@
+"""The reader's pages: the health check, home, claim, article, actor and source pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import (
+    Prefetch,
+    QuerySet,
+)
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from articles.models import Article
+from tracker import credibility as scoring
+from tracker.caching import cached, data_version
+from tracker.models import (
+    Actor,
+    Attribution,
+    Claim,
+    Source,
+    Stance,
+    TrackRecord,
+    Verdict,
+)
+from tracker.templatetags.tracker_tags import claims_in_order
+
+# How each stance heads its group, in the order a reader expects: who said it, then who answered.
+CLAIM_HEADINGS = {
+    Stance.ASSERTS: "Asserted by",
+    Stance.DENIES: "Denied by",
+    Stance.DECLINED: "Declined to comment",
+    Stance.NO_RESPONSE: "Did not respond",
+}
+ACTOR_HEADINGS = {
+    Stance.ASSERTS: "Asserted",
+    Stance.DENIES: "Denied",
+    Stance.DECLINED: "Declined to comment on",
+    Stance.NO_RESPONSE: "Left unanswered",
+}
+
+# Long lists are cut so that a page's size and its queries stay the same as the data grows.
+HOME_LIMIT = 10
+ACTOR_GROUP_LIMIT = 50
+ACTOR_CHILDREN_LIMIT = 100
+ACTOR_ABOUT_LIMIT = 50
+SOURCE_LIMIT = 100
+# The statements behind a track record, and the contradicted ones, shown on actor/source pages.
+RECORD_LIMIT = 50
+
+
+@require_safe
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """For load balancers and docker-compose: the app answers and its database does too."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # any database failure means "not healthy", said plainly
+        return JsonResponse({"status": "error", "database": str(exc)}, status=503)
+    return JsonResponse({"status": "ok", "database": connection.vendor})
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    """The latest claims and articles, and the actors whose sources are cited most."""
+    return render(
+        request,
+        "tracker/home.html",
+        {
+            "claims": Claim.objects.newest_first().with_counts()[:HOME_LIMIT],
+            "articles": Article.objects.for_list()[:HOME_LIMIT],
+            "actors": Actor.objects.most_cited()[:HOME_LIMIT],
+        },
+    )
+
+
+@require_safe
+def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A claim, who asserted, denied, declined or ignored it, and how well it is sourced."""
+    claim = get_object_or_404(
+        Claim.objects.prefetch_related(
+            Prefetch("about", queryset=Actor.objects.order_by("name")),
+            Prefetch("verdicts", queryset=Verdict.objects.for_page()),
+        ),
+        pk=pk,
+    )
+    # In the order the story was told: article by article, passage by passage.
+    attributions = list(
+        claim.attributions.for_list().order_by(
+            "article__published_on", "article_id", "span_start", "pk"
+        )
+    )
+    groups = [
+        (heading, stance, rows)
+        for stance, heading in CLAIM_HEADINGS.items()
+        if (rows := [a for a in attributions if a.stance == stance])
+    ]
+    articles = list({a.article_id: a.article for a in attributions}.values())
+    verdicts = list(claim.verdicts.all())  # the latest first: it is the claim's status
+    claim_review = None
+    if verdicts and verdicts[0].rating == claim.status:
+        claim_review = scoring.json_ld(
+            scoring.claim_review(
+                claim=claim,
+                verdict=verdicts[0],
+                attributions=attributions,
+                page_url=request.build_absolute_uri(claim.get_absolute_url()),
+                site_url=request.build_absolute_uri("/"),
+            )
+        )
+    return render(
+        request,
+        "tracker/claim_detail.html",
+        {
+            "claim": claim,
+            "groups": groups,
+            "summary": claim.attributions.sourcing_summary(),
+            "articles": articles,
+            "verdict": verdicts[0] if verdicts else None,
+            "earlier_verdicts": verdicts[1:],
+            "claim_review": claim_review,
+        },
+    )
+
+
+@require_safe
+def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """An article's text with every attributed passage highlighted, and the claims it carries."""
+    article = get_object_or_404(Article.objects.select_related("outlet"), pk=pk)
+    attributions = list(article.attributions.select_related("claim", "source", "source__actor"))
+    numbers = claims_in_order(attributions)
+    by_claim: dict[int, list[Attribution]] = {claim_id: [] for claim_id in numbers}
+    for attribution in attributions:
+        by_claim[attribution.claim_id].append(attribution)
+    claims = [
+        (number, by_claim[claim_id][0].claim, by_claim[claim_id])
+        for claim_id, number in numbers.items()
+    ]
+    return render(
+        request,
+        "tracker/article_detail.html",
+        {"article": article, "attributions": attributions, "claims": claims},
+    )
+
+
+@require_safe
+def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """An actor, where it sits, what it (and the actors under it) said, and what is said of it."""
+    actor = get_object_or_404(
+        Actor.objects.select_related("track_record").prefetch_related("aliases"), slug=slug
+    )
+    ancestors = _ancestors(actor)
+    children = list(actor.children.order_by("name")[: ACTOR_CHILDREN_LIMIT + 1])
+    attributions = Attribution.objects.by_actor(actor)
+    # The counts and the newest rows of a large actor's sub-tree scan much of the table: they
+    # are cached until the data changes (tracker/caching.py).
+    version = data_version()
+    counts = cached(f"actor-counts:{actor.pk}", attributions.stance_counts, version=version)
+    rows = cached(
+        f"actor-top:{actor.pk}",
+        lambda: list(attributions.for_list().top_per_stance(ACTOR_GROUP_LIMIT)),
+        version=version,
+    )
+    groups = [
+        (heading, stance, [a for a in rows if a.stance == stance], counts[stance])
+        for stance, heading in ACTOR_HEADINGS.items()
+        if counts.get(stance)
+    ]
+    about = cached(
+        f"actor-about:{actor.pk}",
+        lambda: list(Claim.objects.about(actor)[: ACTOR_ABOUT_LIMIT + 1]),
+        version=version,
+    )
+    record = _record(
+        actor,
+        attributions,
+        cache_key=f"actor-record:{actor.pk}",
+        version=version,
+        claims_url=f"{reverse('tracker:claim_list')}?actor={actor.slug}&contradicted_denials=1",
+    )
+    return render(
+        request,
+        "tracker/actor_detail.html",
+        {
+            "actor": actor,
+            "ancestors": ancestors,
+            "children": children[:ACTOR_CHILDREN_LIMIT],
+            "more_children": len(children) > ACTOR_CHILDREN_LIMIT,
+            "stance_counts": [(stance, counts.get(stance, 0)) for stance in Stance.values],
+            "total": sum(counts.values()),
+            "groups": groups,
+            "about": about[:ACTOR_ABOUT_LIMIT],
+            "more_about": len(about) > ACTOR_ABOUT_LIMIT,
+            "about_limit": ACTOR_ABOUT_LIMIT,
+            "record": record,
+        },
+    )
+
+
+@require_safe
+def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A source, whom it belongs to, and what it was cited for."""
+    source = get_object_or_404(Source.objects.select_related("actor", "track_record"), pk=pk)
+    affiliation: list[Actor] = []
+    if source.actor is not None:
+        affiliation = [*_ancestors(source.actor), source.actor]
+    counts = source.attributions.stance_counts()
+    attributions = source.attributions.for_list().order_by("-article__published_on", "-pk")
+    return render(
+        request,
+        "tracker/source_detail.html",
+        {
+            "source": source,
+            "affiliation": affiliation,
+            "stance_counts": [
+                (stance, counts[stance]) for stance in Stance.values if stance in counts
+            ],
+            "total": sum(counts.values()),
+            "attributions": attributions[:SOURCE_LIMIT],
+            "limit": SOURCE_LIMIT,
+            "record": _record(source, source.attributions.all()),
+        },
+    )
+
+
+@dataclass
+class RecordPage:
+    """A track record as the actor and source pages show it, with what explains it."""
+
+    record: TrackRecord | None
+    statements: list[scoring.Statement]
+    denials: list[scoring.Statement]
+    refuted: list[scoring.Statement]
+    more_contradicted: bool
+    claims_url: str | None
+    limit: int = RECORD_LIMIT
+    min_record: int = TrackRecord.MIN_RECORD
+
+    @property
+    def more_statements(self) -> bool:
+        return self.record is not None and self.record.scored > len(self.statements)
+
+
+def _record(
+    who: Actor | Source,
+    attributions: QuerySet[Attribution],
+    *,
+    cache_key: str | None = None,
+    version: int | None = None,
+    claims_url: str | None = None,
+) -> RecordPage:
+    """The stored record (loaded with `who`) and two queries: the statements that moved it and
+    those the evidence contradicted, each cut at RECORD_LIMIT (and cached, for an actor)."""
+
+    def lists() -> tuple[list[scoring.Statement], list[scoring.Statement]]:
+        return (
+            scoring.statements_scored(attributions=attributions, limit=RECORD_LIMIT),
+            scoring.statements_contradicted(attributions=attributions, limit=RECORD_LIMIT + 1),
+        )
+
+    statements, contradicted = cached(cache_key, lists, version=version) if cache_key else lists()
+    try:
+        record = who.track_record
+    except TrackRecord.DoesNotExist:
+        record = None
+    return RecordPage(
+        record=record,
+        statements=statements,
+        denials=[s for s in contradicted[:RECORD_LIMIT] if s.stance == Stance.DENIES],
+        refuted=[s for s in contradicted[:RECORD_LIMIT] if s.stance == Stance.ASSERTS],
+        more_contradicted=len(contradicted) > RECORD_LIMIT,
+        claims_url=claims_url,
+    )
+
+
+def _ancestors(actor: Actor) -> list[Actor]:
+    """The actors above this one, from the root down, in one query."""
+    position = {actor_id: i for i, actor_id in enumerate(actor.ancestor_ids)}
+    return sorted(Actor.objects.ancestors_of(actor), key=lambda a: position[a.pk])

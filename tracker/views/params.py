@@ -1,0 +1,68 @@
+"""Reading the list pages' parameters and writing their query strings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.http import HttpRequest, QueryDict
+
+from tracker.filtersets import FILTER_PARAMS, AttributionFilterSet
+from tracker.models import (
+    Attribution,
+)
+from tracker.views.errors import BadParameters
+
+
+def _filterset(request: HttpRequest) -> AttributionFilterSet:
+    filterset = AttributionFilterSet(request.GET, queryset=Attribution.objects.all())
+    if not filterset.is_valid():
+        raise BadParameters(filterset.error_messages())
+    return filterset
+
+
+def _filter_params(request: HttpRequest, filterset: AttributionFilterSet) -> list[tuple]:
+    """The filters as asked, normalised: the same question gives the same cache key."""
+    data = filterset.form.cleaned_data
+    params = []
+    for name in FILTER_PARAMS:
+        value = data.get(name)
+        if value in (None, "", []):
+            continue
+        params.append((name, getattr(value, "pk", value)))
+    return params
+
+
+def _choice(request: HttpRequest, name: str, choices: Iterable[str], default: str) -> str:
+    value = request.GET.get(name, default) or default
+    if value not in choices:
+        raise BadParameters([(name, f"{value!r} is not one of: {', '.join(choices)}.")])
+    return value
+
+
+# -- Query strings ----------------------------------------------------------------------------
+
+
+def querystring(params: QueryDict, **changes: Any) -> str:
+    """The current query string with some parameters replaced (None removes), cursor dropped."""
+    updated = params.copy()
+    updated.pop("cursor", None)
+    for name, value in changes.items():
+        if value is None:
+            updated.pop(name, None)
+        elif isinstance(value, list):
+            updated.setlist(name, value)
+        else:
+            updated[name] = value
+    encoded = updated.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+def toggle(params: QueryDict, name: str, value: str, *, multiple: bool = False) -> tuple[str, bool]:
+    """The URL that adds (or, if present, removes) name=value, and whether it is present now."""
+    current = params.getlist(name)
+    active = value in current
+    if multiple:
+        values = [v for v in current if v != value] if active else [*current, value]
+        return querystring(params, **{name: values or None}), active
+    return querystring(params, **{name: None if active else value}), active
