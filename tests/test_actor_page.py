@@ -7,8 +7,8 @@ import re
 import pytest
 from django.db.models import FETCH_RAISE
 
-from tracker.views import pages as views
 from tracker.models import Actor, Attribution, Claim
+from tracker.views import pages as views
 
 from .conftest import BODY, count_queries, grow, span_of
 

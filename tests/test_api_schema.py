@@ -18,8 +18,8 @@ from rest_framework.authtoken.models import Token
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from articles.models import Article, Outlet
-from tracker.models import Actor, Attribution, Claim, Evidence, Source, Verdict
 from config.wsgi import application
+from tracker.models import Actor, Attribution, Claim, Evidence, Source, Verdict
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,8 @@ import pytest
 from django.db.models import FETCH_RAISE
 
 from tracker import credibility
-from tracker.views import credibility as views
 from tracker.models import Actor, Attribution, Claim, Source
+from tracker.views import credibility as views
 
 from .conftest import BODY, count_queries, grow, span_of
 

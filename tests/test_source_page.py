@@ -9,8 +9,8 @@ import pytest
 from django.db.models import FETCH_RAISE
 
 from articles.models import Article
-from tracker.views import pages as views
 from tracker.models import Attribution, Claim, Source
+from tracker.views import pages as views
 
 from .conftest import BODY, count_queries, grow, span_of
 
