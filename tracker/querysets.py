@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from django.db import connections, models
 from django.db.models import Exists, OuterRef
@@ -11,17 +11,24 @@ from django.db.models.functions import Coalesce, RowNumber
 
 from tracker.choices import NOT_PEOPLE, RESPONSES, Anonymity, Stance, expand_stances
 
-if TYPE_CHECKING:
-    from tracker.models import Actor
+
+class ActorLike(Protocol):
+    """What the queries need of an actor: its key and its stored path (models.Actor has both)."""
+
+    pk: int
+    path: str
+
+    @property
+    def ancestor_ids(self) -> list[int]: ...
 
 
 class ActorQuerySet(models.QuerySet):
-    def subtree(self, actor: Actor, *, include_self: bool = True) -> ActorQuerySet:
+    def subtree(self, actor: ActorLike, *, include_self: bool = True) -> ActorQuerySet:
         """The actor and everything under it, as one indexed prefix query on the stored path."""
         qs = self.filter(path__startswith=actor.path)
         return qs if include_self else qs.exclude(pk=actor.pk)
 
-    def ancestors_of(self, actor: Actor) -> ActorQuerySet:
+    def ancestors_of(self, actor: ActorLike) -> ActorQuerySet:
         return self.filter(pk__in=actor.ancestor_ids)
 
     def roots(self) -> ActorQuerySet:
@@ -36,14 +43,18 @@ class ActorQuerySet(models.QuerySet):
         )
 
 
-def _actor_ids(actor: Actor, include_children: bool) -> models.QuerySet | list[int]:
+def _actor_ids(actor: ActorLike, include_children: bool) -> models.QuerySet | list[int]:
     if not include_children:
         return [actor.pk]
-    return type(actor).objects.subtree(actor).values("pk")
+    return ActorQuerySet(_actor_model(actor)).subtree(actor).values("pk")
+
+
+def _actor_model(actor: ActorLike) -> type[models.Model]:
+    return type(actor)  # type: ignore[return-value]
 
 
 class SourceQuerySet(models.QuerySet):
-    def by_actor(self, actor: Actor, *, include_children: bool = True) -> SourceQuerySet:
+    def by_actor(self, actor: ActorLike, *, include_children: bool = True) -> SourceQuerySet:
         return self.filter(actor_id__in=_actor_ids(actor, include_children))
 
 
@@ -54,7 +65,7 @@ class AttributionQuerySet(models.QuerySet):
             "claim", "source", "source__actor", "article", "article__outlet"
         ).defer("article__body")
 
-    def by_actor(self, actor: Actor, *, include_children: bool = True) -> AttributionQuerySet:
+    def by_actor(self, actor: ActorLike, *, include_children: bool = True) -> AttributionQuerySet:
         """Attributions to sources that belong to the actor (and, by default, its sub-actors)."""
         return self.filter(source__actor_id__in=_actor_ids(actor, include_children))
 
@@ -129,14 +140,16 @@ class AttributionQuerySet(models.QuerySet):
 
 
 class ClaimQuerySet(models.QuerySet):
-    def _with_attribution(self, **conditions) -> ClaimQuerySet:
-        from tracker.models import Attribution
+    def _attributions(self) -> models.QuerySet:
+        # The related model, reached through the relation: this module imports no model.
+        return self.model._meta.get_field("attributions").related_model._default_manager.all()
 
-        return self.filter(Exists(Attribution.objects.filter(claim=OuterRef("pk"), **conditions)))
+    def _with_attribution(self, **conditions) -> ClaimQuerySet:
+        return self.filter(Exists(self._attributions().filter(claim=OuterRef("pk"), **conditions)))
 
     def by_actor(
         self,
-        actor: Actor,
+        actor: ActorLike,
         *,
         include_children: bool = True,
         stances: Iterable[str] | None = None,
@@ -147,7 +160,7 @@ class ClaimQuerySet(models.QuerySet):
             conditions["stance__in"] = expand_stances(stances)
         return self._with_attribution(**conditions)
 
-    def about(self, actor: Actor, *, include_children: bool = True) -> ClaimQuerySet:
+    def about(self, actor: ActorLike, *, include_children: bool = True) -> ClaimQuerySet:
         return self.filter(about__in=_actor_ids(actor, include_children)).distinct()
 
     def search(self, text: str) -> ClaimQuerySet:
@@ -158,9 +171,7 @@ class ClaimQuerySet(models.QuerySet):
             # search_vector is kept by database triggers (migration 0003): text and quotes.
             query = SearchQuery(text, config="english", search_type="websearch")
             return self.filter(search_vector=query)
-        from tracker.models import Attribution
-
-        quoted = Attribution.objects.filter(claim=OuterRef("pk"), quote__icontains=text)
+        quoted = self._attributions().filter(claim=OuterRef("pk"), quote__icontains=text)
         return self.filter(models.Q(text__icontains=text) | Exists(quoted))
 
     def responses(self) -> ClaimQuerySet:
