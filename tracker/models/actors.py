@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from articles.slugs import unique_slug
 from tracker.choices import ActorKind, Anonymity, SourceKind
@@ -34,6 +35,7 @@ class Actor(models.Model):
     path = models.CharField(max_length=500, editable=False, db_index=True, default="")
 
     objects = ActorQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -113,6 +115,8 @@ class ActorAlias(models.Model):
     actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="aliases")
     name = models.CharField(max_length=200)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "actor aliases"
@@ -151,6 +155,7 @@ class Source(models.Model):
     description = models.TextField(blank=True)
 
     objects = SourceQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]

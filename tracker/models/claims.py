@@ -9,6 +9,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
+from simple_history.models import HistoricalRecords
 
 from articles.models import Article
 from articles.slugs import unique_slug
@@ -42,6 +43,13 @@ class Claim(models.Model):
         db_index=True,
         help_text="The date of the earliest article that carries the claim.",
     )
+    # Set when an editor chose the date; otherwise it follows the earliest article carrying it.
+    first_reported_by_editor = models.BooleanField(
+        "first-reported date set by an editor",
+        default=False,
+        db_default=False,  # bulk writers that bypass the ORM leave it unset
+        help_text="Leave unticked to follow the earliest article that carries the claim.",
+    )
     # Full-text search over the claim and its quotes, kept by PostgreSQL triggers (migration
     # 0003); unused (and empty) on SQLite, where search falls back to LIKE.
     search_vector = SearchVectorField(null=True, editable=False)
@@ -49,6 +57,7 @@ class Claim(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ClaimManager()
+    history = HistoricalRecords(excluded_fields=["search_vector"])
 
     class Meta:
         ordering = ["-first_reported_on", "-id"]
@@ -114,6 +123,7 @@ class Attribution(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = AttributionQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["article_id", "span_start", "id"]
@@ -135,11 +145,13 @@ class Attribution(models.Model):
                 name="attribution_span_order",
                 violation_error_message="The span must end after it starts.",
             ),
+            # The same source may say the same thing twice in one article (the lede and the
+            # body), but not twice from the same place.
             models.UniqueConstraint(
-                fields=["claim", "source", "article", "stance"],
-                name="attribution_unique_claim_source_article_stance",
+                fields=["claim", "source", "article", "stance", "span_start"],
+                name="attribution_unique_claim_source_article_stance_place",
                 violation_error_message="This source already has this stance on this claim "
-                "in this article.",
+                "at this place in the article.",
             ),
         ]
         indexes = [

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from articles.models import Article
 from tracker.choices import Rating
@@ -57,6 +58,7 @@ class Verdict(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = VerdictQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-rated_at", "-id"]
@@ -84,16 +86,18 @@ class Evidence(models.Model):
     """One thing a verdict rests on: an article in the tracker, an attribution, or a web page."""
 
     verdict = models.ForeignKey(Verdict, on_delete=models.CASCADE, related_name="evidence")
+    # Protected: deleting what a verdict rests on is refused, naming the verdict, instead of
+    # leaving the verdict standing on evidence that is gone.
     article = models.ForeignKey(
         Article,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="cited_as_evidence",
     )
     attribution = models.ForeignKey(
         Attribution,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="cited_as_evidence",
@@ -102,6 +106,8 @@ class Evidence(models.Model):
     title = models.CharField(
         max_length=300, blank=True, help_text="What the page at the URL is, in a few words."
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["id"]

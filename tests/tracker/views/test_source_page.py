@@ -9,10 +9,9 @@ import pytest
 from django.db.models import FETCH_RAISE
 
 from articles.models import Article
+from tests.conftest import BODY, count_queries, grow, span_of
 from tracker.models import Attribution, Claim, Source
 from tracker.views import pages as views
-
-from .conftest import BODY, count_queries, grow, span_of
 
 pytestmark = pytest.mark.django_db
 

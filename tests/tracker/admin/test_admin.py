@@ -6,9 +6,8 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
+from tests.conftest import count_queries, grow
 from tracker.models import Attribution
-
-from .conftest import count_queries, grow
 
 pytestmark = pytest.mark.django_db
 
@@ -178,7 +177,11 @@ def test_an_editor_adds_an_attribution_by_pasting_its_passage(editor_client, new
         ({"passage": ""}, "passage", "Give the passage"),
         ({"quote": "We never did that"}, "quote", "not in the passage"),
         ({"count": "0"}, "count", "greater than or equal to 1"),
-        ({"stance": "asserts"}, "__all__", "already has this stance"),
+        (
+            {"stance": "asserts", "passage": "Five Syrian opposition sources said the drive"},
+            "__all__",
+            "already has this stance",
+        ),
     ],
     ids=["passage elsewhere", "span too long", "no span", "quote outside", "count 0", "duplicate"],
 )
@@ -194,6 +197,21 @@ def test_the_attribution_form_names_what_is_wrong(
     errors = response.context["adminform"].form.errors
     assert message in " ".join(errors.get(field, [])), errors
     assert Attribution.objects.count() == 3
+
+
+def test_the_same_source_may_say_the_same_thing_twice_in_one_article(editor_client, newsroom):
+    # "Sources say" in the lede and "two people familiar" later: same source, stance and claim.
+    data = attribution_post(
+        newsroom, stance="asserts", passage="The Russian Defence Ministry did not respond"
+    )
+    response = editor_client.post(reverse("admin:tracker_attribution_add"), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert (
+        newsroom.claim.attributions.filter(
+            source=newsroom.opposition_sources, stance="asserts"
+        ).count()
+        == 2
+    )
 
 
 def test_an_editor_moves_an_actor_and_its_subtree_follows(editor_client, newsroom):

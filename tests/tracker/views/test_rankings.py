@@ -8,11 +8,10 @@ import re
 import pytest
 from django.db.models import FETCH_RAISE
 
+from tests.conftest import BODY, count_queries, grow, span_of
 from tracker import credibility
 from tracker.models import Actor, Attribution, Claim, Source
 from tracker.views import credibility as views
-
-from .conftest import BODY, count_queries, grow, span_of
 
 pytestmark = pytest.mark.django_db
 

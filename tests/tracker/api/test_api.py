@@ -10,10 +10,9 @@ from django.db.models import FETCH_RAISE
 from rest_framework.authtoken.models import Token
 
 from articles.models import Article
+from tests.conftest import count_queries, grow
 from tracker.filtersets import AttributionFilterSet
 from tracker.models import Actor, Attribution, Claim, Source
-
-from .conftest import count_queries, grow
 
 pytestmark = pytest.mark.django_db
 

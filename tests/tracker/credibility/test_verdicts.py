@@ -14,9 +14,8 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.conftest import count_queries, grow
 from tracker.models import Attribution, Claim, Evidence, TrackRecord, Verdict
-
-from .conftest import count_queries, grow
 
 pytestmark = pytest.mark.django_db
 

@@ -11,10 +11,9 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from articles.models import Article, Outlet
+from tests.conftest import BODY, count_queries, grow, span_of
 from tracker.models import Attribution, Claim, Source
 from tracker.views.claim_list import ClaimRow
-
-from .conftest import BODY, count_queries, grow, span_of
 
 pytestmark = pytest.mark.django_db
 

@@ -11,9 +11,8 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Article
+from tests.conftest import BODY, span_of
 from tracker.models import Attribution, Claim, Source, Verdict
-
-from .conftest import BODY, span_of
 
 pytestmark = pytest.mark.django_db
 

@@ -10,10 +10,9 @@ import pytest
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 
+from tests.conftest import count_queries, grow
 from tracker.models import Attribution
 from tracker.views.exports import EXPORT_FIELDS
-
-from .conftest import count_queries, grow
 
 pytestmark = pytest.mark.django_db
 

@@ -7,10 +7,9 @@ import re
 import pytest
 from django.db.models import FETCH_RAISE
 
+from tests.conftest import BODY, count_queries, grow, span_of
 from tracker.models import Actor, Attribution, Claim
 from tracker.views import pages as views
-
-from .conftest import BODY, count_queries, grow, span_of
 
 pytestmark = pytest.mark.django_db
 

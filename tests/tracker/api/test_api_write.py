@@ -13,9 +13,8 @@ from django.test import Client
 from rest_framework.authtoken.models import Token
 
 from articles.models import Article
+from tests.conftest import BODY
 from tracker.models import Attribution, Claim
-
-from .conftest import BODY
 
 pytestmark = pytest.mark.django_db
 

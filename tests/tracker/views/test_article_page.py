@@ -10,10 +10,9 @@ import pytest
 from django.db.models import FETCH_RAISE
 
 from articles.models import Article
+from tests.conftest import BODY, count_queries, grow, span_of
 from tracker.models import Attribution, Claim
 from tracker.templatetags.tracker_tags import highlighted_body
-
-from .conftest import BODY, count_queries, grow, span_of
 
 pytestmark = pytest.mark.django_db
 

@@ -9,12 +9,11 @@ from django.http import QueryDict
 from django.urls import reverse
 
 from articles.models import Outlet
+from tests.conftest import BODY, span_of
 from tracker.caching import data_version
 from tracker.filtersets import AttributionFilterSet
 from tracker.models import Actor, Attribution, Claim, Source
 from tracker.views.facets import facet_counts
-
-from .conftest import BODY, span_of
 
 pytestmark = pytest.mark.django_db
 

@@ -10,10 +10,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from articles.models import Article, Outlet
+from tests.conftest import SEEDS
 from tracker.models import Actor, ActorAlias, Attribution, Claim, Source
 from tracker.seeding import load_seed_folder
-
-from .conftest import SEEDS
 
 pytestmark = pytest.mark.django_db
 

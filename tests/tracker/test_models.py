@@ -46,8 +46,17 @@ def test_the_database_rejects_a_duplicate_attribution(newsroom):
     with pytest.raises(IntegrityError), transaction.atomic():
         Attribution.objects.create(
             claim=existing.claim, source=existing.source, article=existing.article,
-            stance="denies", span_start=0, span_end=5,
+            stance="denies", span_start=existing.span_start, span_end=existing.span_end,
         )  # fmt: skip
+
+
+def test_the_same_source_may_say_it_again_elsewhere_in_the_article(newsroom):
+    existing = newsroom.denial
+    Attribution.objects.create(
+        claim=existing.claim, source=existing.source, article=existing.article,
+        stance="denies", span_start=0, span_end=5,
+    )  # fmt: skip
+    assert existing.claim.attributions.filter(source=existing.source, stance="denies").count() == 2
 
 
 def test_the_same_source_may_take_another_stance_on_the_same_claim(newsroom):

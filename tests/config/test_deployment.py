@@ -14,7 +14,7 @@ import yaml
 
 from config import settings
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 APP_SERVICES = ("migrate", "web")
 
 # Variables the app services may be given although the settings do not read them, and who reads

@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from tests.conftest import count_queries, grow
 from tracker.models import Claim
-
-from .conftest import count_queries, grow
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,7 @@ from django.core.management import CommandError, call_command
 
 from articles.importing import ArticleFileError, parse_article_text, title_from_body
 from articles.models import Article, Outlet
-
-from .conftest import SEEDS
+from tests.conftest import SEEDS
 
 pytestmark = pytest.mark.django_db
 

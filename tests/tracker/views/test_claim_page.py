@@ -8,9 +8,8 @@ import pytest
 from django.db.models import FETCH_RAISE
 from django.urls import reverse
 
+from tests.conftest import count_queries, grow
 from tracker.models import Claim
-
-from .conftest import count_queries, grow
 
 pytestmark = pytest.mark.django_db
 

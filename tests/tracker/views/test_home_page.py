@@ -8,9 +8,8 @@ import re
 import pytest
 from django.db.models import FETCH_RAISE
 
+from tests.conftest import count_queries, grow
 from tracker.models import Claim
-
-from .conftest import count_queries, grow
 
 pytestmark = pytest.mark.django_db
 

@@ -11,9 +11,9 @@ from django.core.cache import cache
 from django.db.models import FETCH_RAISE
 
 from articles.models import Article
+from tests.conftest import count_queries, grow
 from tracker.models import Actor, Claim, Evidence, Source, TrackRecord, Verdict
 
-from .conftest import count_queries, grow
 from .test_api import every_page, get
 
 pytestmark = pytest.mark.django_db
