@@ -14,13 +14,13 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 python; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 \
 	&& { echo $$p; break; }; done)
 
-.PHONY: help run test test-postgres lint format lock setup browser bench bench-smoke bench-tools clean
+.PHONY: help run test test-postgres lint format lock setup browser bench bench-smoke bench-tools clean eval
 
 help:
 	@echo "make run            install into $(VENV), migrate, load the seeds, serve on http://$(HOST):$(PORT)"
 	@echo "make test           the same set-up, then the test suite (DATABASE_URL selects PostgreSQL)"
 	@echo "make test-postgres  the test suite against the local PostgreSQL server"
-	@echo "make lint           ruff check and format check"
+	@echo "make lint           ruff check, format check and mypy (django-stubs, DRF stubs)"
 	@echo "make bench          the benchmark (BENCH_CLAIMS=1000000): writes docs/benchmarks.md"
 	@echo "make lock           re-resolve the dependencies into requirements.lock"
 
@@ -49,6 +49,10 @@ test: setup browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The browser tests drive Debian's Chromium; installed here when this user may (root on Debian).
+# The accessibility tests run axe-core, pinned, from the npm registry into .e2e/ (git-ignored):
+# installed here, never fetched while the tests run.
+AXE_CORE_VERSION := 4.14.1
+AXE_CORE := .e2e/node_modules/axe-core
 browser:
 	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
@@ -58,12 +62,22 @@ browser:
 		echo "note: no Chromium at /usr/bin/chromium: the browser tests will be skipped"; \
 		echo "      (as root: apt-get install chromium chromium-driver)"; \
 	fi
+	@if grep -qs '"version": "$(AXE_CORE_VERSION)"' $(AXE_CORE)/package.json; then exit 0; fi; \
+	if command -v npm >/dev/null 2>&1; then \
+		echo "Installing axe-core $(AXE_CORE_VERSION) for the accessibility tests into .e2e/"; \
+		npm install --no-save --no-audit --no-fund --prefix .e2e axe-core@$(AXE_CORE_VERSION) >/dev/null; \
+	else \
+		echo "note: no npm: the accessibility tests will be skipped (install Node.js and npm)"; \
+	fi
 
 test-postgres:
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(MAKE) test
 
 # The benchmark (docs/benchmarks.md): builds or reuses a corpus in SQLite and PostgreSQL, serves it
-# with gunicorn beside Datasette and a bare view, and loads each with wrk. Not part of `make test`.
+# with gunicorn beside Datasette and a bare view: first while a writer process adds an attribution a
+# second and four readers ask URLs nobody asked before (the server and the writer share the Redis
+# database at BENCH_REDIS_URL, which it empties: default redis://127.0.0.1:6379/14), then in steady
+# state with wrk. Not part of `make test`.
 BENCH_CLAIMS ?= 1000000
 BENCH_DURATION ?= 10
 BENCH_CONNECTIONS ?= 4
@@ -88,9 +102,15 @@ bench-tools:
 	@[ -x $(BENCH_VENV)/bin/datasette ] || { $(PYTHON) -m venv $(BENCH_VENV) && \
 		$(BENCH_VENV)/bin/python -m pip install --quiet datasette==$(DATASETTE_VERSION); }
 
+# The attribution extractor's quality report: its evaluation sets, the seed article, its speed.
+eval: $(VENV)/.installed
+	$(BIN)/python -m articles.suggest.evaluate
+
+# mypy's Django plugin imports config.settings, which needs DEBUG=1 (or a SECRET_KEY of its own).
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	DEBUG=1 $(BIN)/mypy .
 
 format: $(VENV)/.installed
 	$(BIN)/ruff check --fix .
@@ -104,4 +124,4 @@ lock: $(BIN)/python
 	rm -rf .lock-venv
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache

@@ -1,4 +1,4 @@
-"""Getting article text in: the plain article file format and the import that upserts articles.
+"""Getting article text in: the plain article file format, and importing files as articles.
 
 An article file is the word ``date``, an ISO date (YYYY-MM-DD), then the body; it has no title.
 """
@@ -6,14 +6,17 @@ An article file is the word ``date``, an ISO date (YYYY-MM-DD), then the body; i
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from django.db import transaction
 
+from articles.history import recorded_as
 from articles.models import Article, Outlet
 from articles.slugs import unique_slug
+from articles.text import BodyChangeRefused, body_changing, normalise_text
 
 _HEADER = re.compile(r"\A\s*(?P<word>\S+)(?:\s+(?P<date>\S+))?\s*", re.DOTALL)
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s")
@@ -62,7 +65,7 @@ def parse_article_text(text: str, *, path: Path | str = "<text>") -> ArticleText
     except ValueError as exc:
         message = f"{match['date']!r} is not a valid date: {exc}"
         raise ArticleFileError(path, message, line=line) from None
-    body = text[match.end() :].strip()
+    body = normalise_text(text[match.end() :])
     if not body:
         raise ArticleFileError(path, "there is no article body after the date", line=line)
     return ArticleText(path=Path(path), published_on=published_on, body=body)
@@ -100,7 +103,36 @@ class ImportResult:
     changed: bool
 
 
-def upsert_article(
+def _fields(text: ArticleText, **given: object) -> dict[str, object]:
+    values: dict[str, object] = {"published_on": text.published_on, "body": text.body}
+    values.update({name: value for name, value in given.items() if value is not None})
+    return values
+
+
+def article_under_key(key: str) -> Article | None:
+    """The article imported under this key (a seed's or a file's name, or a key given)."""
+    return Article.objects.filter(source_file=key).first() if key else None
+
+
+def create_article(
+    text: ArticleText,
+    *,
+    key: str,
+    title: str | None = None,
+    outlet: Outlet | None = None,
+    url: str | None = None,
+    byline: str | None = None,
+    language: str | None = None,
+) -> Article:
+    """A new article from a file's text, under its import key."""
+    values = _fields(text, title=title, outlet=outlet, url=url, byline=byline, language=language)
+    values.setdefault("title", title_from_body(text.body))
+    slug = unique_slug(Article, f"{text.published_on} {values['title']}", max_length=SLUG_MAX)
+    return Article.objects.create(source_file=key, slug=slug, **values)
+
+
+def update_article(
+    article: Article,
     text: ArticleText,
     *,
     title: str | None = None,
@@ -108,50 +140,98 @@ def upsert_article(
     url: str | None = None,
     byline: str | None = None,
     language: str | None = None,
-) -> ImportResult:
-    """Create the article for a file, or update the one imported from it before.
+    placed: Collection[int] = (),
+) -> bool:
+    """Replace an article's date and text (and the fields given) with a file's; True if changed.
 
-    Fields not given keep what editors set; nothing is written when nothing changed.
+    Fields not given keep what editors set; nothing is written when nothing changed. A new text
+    is announced first (articles.text.body_changing): the attributions resting on the old one
+    follow their passages, or a receiver refuses with BodyChangeRefused and nothing is written.
+    `placed`: ids of the attributions the caller places itself.
     """
-    source_file = text.path.name
-    article = Article.objects.filter(source_file=source_file).first()
-    values: dict[str, object] = {"published_on": text.published_on, "body": text.body}
-    for field, value in (
-        ("title", title),
-        ("outlet", outlet),
-        ("url", url),
-        ("byline", byline),
-        ("language", language),
-    ):
-        if value is not None:
-            values[field] = value
-    if article is None:
-        values.setdefault("title", title_from_body(text.body))
-        slug = unique_slug(Article, f"{text.published_on} {values['title']}", max_length=SLUG_MAX)
-        article = Article.objects.create(source_file=source_file, slug=slug, **values)
-        return ImportResult(article, created=True, changed=True)
+    values = _fields(text, title=title, outlet=outlet, url=url, byline=byline, language=language)
     changed = [name for name, value in values.items() if getattr(article, name) != value]
-    for name in changed:
-        setattr(article, name, values[name])
-    if changed:
+    if not changed:
+        return False
+    with transaction.atomic():
+        if "body" in changed:
+            body_changing.send(sender=Article, article=article, body=text.body, placed=placed)
+        for name in changed:
+            setattr(article, name, values[name])
         article.save(update_fields=[*changed, "updated_at"])
-    return ImportResult(article, created=False, changed=bool(changed))
+    return True
+
+
+def _taken(key: str, url: str | None) -> str | None:
+    """Why a new article cannot be imported under this key or URL, if it cannot."""
+    for found, what in (
+        (article_under_key(key), f"imported under the key {key!r}"),
+        (Article.objects.filter(url=url).first() if url else None, f"at the URL {url}"),
+    ):
+        if found is not None:
+            return (
+                f"an article is already {what}: article {found.pk}, “{found.title}” "
+                f"({found.published_on}). To replace its text with this file, give "
+                f"--update {found.pk}; to import the file as another article, give it a key of "
+                "its own with --key."
+            )
+    return None
 
 
 def import_article_files(
-    paths: list[Path], *, title: str | None = None, outlet: Outlet | None = None
+    paths: list[Path],
+    *,
+    title: str | None = None,
+    outlet: Outlet | None = None,
+    url: str | None = None,
+    key: str | None = None,
+    update: Article | None = None,
 ) -> list[ImportResult]:
-    """Import every file or none: all are read and checked before anything is written."""
+    """Import every file or none: all are read and checked before anything is written.
+
+    Each file becomes a new article under its key (`key`, else the file's name); a key or URL
+    already taken is refused, never overwritten. `update` replaces that one article's text with
+    the (single) file's, moving its attributions to their passages or refusing.
+    """
     texts, errors = [], []
     for path in paths:
         try:
             texts.append(read_article_file(path))
         except ArticleFileError as exc:
             errors.append(exc)
+    if update is None:
+        seen: dict[str, Path] = {}
+        for text in texts:
+            name = key or text.path.name
+            if name in seen:
+                message = (
+                    f"the key {name!r} is also the key of {seen[name]}; import the files one by "
+                    "one, each with a --key of its own"
+                )
+                errors.append(ArticleFileError(text.path, message))
+            elif problem := _taken(name, url):
+                errors.append(ArticleFileError(text.path, problem))
+            seen.setdefault(name, text.path)
     if errors:
         raise ArticleImportErrors(errors)
-    with transaction.atomic():
-        return [upsert_article(text, title=title, outlet=outlet) for text in texts]
+    # Every history row written names the command (a command has no request, so no user).
+    with transaction.atomic(), recorded_as("import_article"):
+        if update is not None:
+            try:
+                changed = update_article(update, texts[0], title=title, outlet=outlet, url=url)
+            except BodyChangeRefused as exc:
+                raise ArticleImportErrors([ArticleFileError(texts[0].path, str(exc))]) from None
+            return [ImportResult(update, created=False, changed=changed)]
+        return [
+            ImportResult(
+                create_article(
+                    text, key=key or text.path.name, title=title, outlet=outlet, url=url
+                ),
+                created=True,
+                changed=True,
+            )
+            for text in texts
+        ]
 
 
 class ArticleImportErrors(ValueError):

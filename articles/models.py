@@ -6,6 +6,8 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from articles.text import normalise_text
+
 
 class Outlet(models.Model):
     name = models.CharField(max_length=200, unique=True)
@@ -36,14 +38,17 @@ class Article(models.Model):
     url = models.URLField(max_length=1000, blank=True)
     byline = models.CharField(max_length=300, blank=True)
     body = models.TextField(
-        help_text="The article's text as published. Attribution spans are character offsets "
-        "into it, so editing it may move them: the span checks will say which."
+        help_text="The article's text as published. Editing it moves every attribution to "
+        "its passage in the new text; a change that removes a passage is refused, naming the "
+        "attributions that rest on it."
     )
     language = models.CharField(max_length=16, default="en", help_text="BCP 47 tag, e.g. en, ar.")
     source_file = models.CharField(
         max_length=300,
         blank=True,
-        help_text="The file the article was imported from; re-importing it updates this article.",
+        help_text="The key the article was imported under (the file's name unless one was "
+        "given). Importing under a key already taken is refused; an import replaces an "
+        "article's text only when asked to (import_article --update).",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -64,6 +69,12 @@ class Article(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        # Whichever way the text came in, it is stored as articles/text.py says.
+        if "body" not in self.get_deferred_fields():
+            self.body = normalise_text(self.body)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         # A URL name, not an import: articles does not depend on tracker's code.

@@ -8,11 +8,17 @@ from django.utils.text import slugify
 
 def unique_slug(model: type[models.Model], text: str, *, max_length: int | None = None) -> str:
     """slugify(text), cut to fit, with -2, -3... added when the model already has it."""
-    max_length = max_length or model._meta.get_field("slug").max_length
-    base = slugify(text)[:max_length].strip("-") or model._meta.model_name
+    if max_length is None:
+        field = model._meta.get_field("slug")
+        if not isinstance(field, models.SlugField) or field.max_length is None:
+            raise TypeError(f"{model.__name__}.slug is not a SlugField with a max_length.")
+        max_length = field.max_length
+    # Django's model_name is the class name lower-cased; read from the class, it is never None.
+    base = slugify(text)[:max_length].strip("-") or model.__name__.lower()
     # Every slug a suffix could collide with starts with the base cut for the longest suffix.
     prefix = base[: max_length - 8]
-    taken = set(model.objects.filter(slug__startswith=prefix).values_list("slug", flat=True))
+    rows = model._default_manager.filter(slug__startswith=prefix)
+    taken = set(rows.values_list("slug", flat=True))
     slug, n = base, 2
     while slug in taken:
         suffix = f"-{n}"

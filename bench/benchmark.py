@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench import newsroom
 from bench.report import Result, Run, render
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -82,11 +83,17 @@ def _manage(env: dict[str, str], *args: str, capture: bool = False) -> str:
     return result.stdout or ""
 
 
+PRELUDE = (
+    "import os, django; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'config.settings');"
+    " django.setup()\n"
+)
+# A Redis database of the benchmark's own (emptied at each start): the cache the server and the
+# writer process share, as app servers do in production.
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
+
+
 def _python(env: dict[str, str], code: str) -> str:
-    prelude = (
-        "import os, django; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'config.settings');"
-        " django.setup()\n"
-    )
+    prelude = PRELUDE
     result = subprocess.run(
         [PYTHON, "-c", prelude + textwrap.dedent(code)],
         env=env,
@@ -202,7 +209,8 @@ def pick_targets(env: dict[str, str]) -> tuple[list[Target], dict]:
             client.force_login(user)
             total = Claim.objects.count()
             middle = Claim.objects.order_by("-first_reported_on", "-id")[total // 2]
-            cursor = f"{middle.first_reported_on.isoformat()}.{middle.pk}"
+            from tracker.pagination import encode
+            cursor = encode([middle.first_reported_on, middle.pk])  # the list's own cursor
             print(json.dumps({
                 "actor": root.slug, "actor_path": root.path, "claim": claim.pk,
                 "cookie": f"sessionid={client.cookies['sessionid'].value}",
@@ -319,6 +327,11 @@ def count_queries(env: dict[str, str], targets: list[Target], cookie: str) -> di
 
 def run_database(database: str, run: Run, work: Path, log, datasette: str | None) -> None:
     env = ensure_corpus(database, run.claims, work, log)
+    problem = newsroom.redis_problem(REDIS_URL)
+    if problem:
+        run.facts.append(f"{database}: the newsroom mix was not run: {problem}")
+    else:
+        env["REDIS_URL"] = REDIS_URL
     targets, info = pick_targets(env)
     run.facts.append(
         f"{database}: actor `{info['actor']}` (and sub-actors: {info['subtree_attributions']:,} "
@@ -329,7 +342,6 @@ def run_database(database: str, run: Run, work: Path, log, datasette: str | None
     script = work / "latency.lua"
     script.write_text(LATENCY_LUA)
     port = 8100 if database == "sqlite" else 8110
-    base = f"http://127.0.0.1:{port}"
     gunicorn = [
         str(Path(PYTHON).parent / "gunicorn"), "config.wsgi:application",
         "-b", f"127.0.0.1:{port}",
@@ -338,7 +350,37 @@ def run_database(database: str, run: Run, work: Path, log, datasette: str | None
         # millions of rows streams for longer than the default 30.
         "--timeout", "900",
     ]  # fmt: skip
+    facts = newsroom.facts_of(lambda code: _python(env, code))
+    writer = None if problem else newsroom.Writer(PYTHON, PRELUDE, env, ROOT)
+    try:
+        _serve_and_measure(database, run, gunicorn, env, port, targets, info, queries, cold_ms,
+                           script, log, writer, facts)  # fmt: skip
+        if database == "sqlite" and datasette:
+            _datasette(run, env, info, script, datasette, log, writer, facts)
+    finally:
+        if writer:
+            writer.close()
+
+
+def _serve_and_measure(database, run, gunicorn, env, port, targets, info, queries, cold_ms,
+                       script, log, writer, facts) -> None:  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
     with serving(gunicorn, env, f"{base}/healthz") as server:
+        if writer:
+            actor = info["actor"]
+            pages = {
+                "/claims/": "/claims/",
+                "/claims/?actor=X&stance=Y": f"/claims/?actor={actor}&stance=denies",
+                "a root actor's page": f"/actors/{actor}/",
+                "a claim page": f"/claims/{info['claim']}/",
+                "/api/claims/?actor=X": f"/api/claims/?actor={actor}",
+            }
+            rows, first = newsroom.measure(
+                database=database, port=port, writer=writer, facts=facts, pages=pages,
+                seconds=max(run.duration, 3), probes=max(3, run.duration), log=log,
+            )  # fmt: skip
+            run.newsroom += rows
+            run.after_write += first
         for target in targets:
             url = base + target.path
             if target.export:
@@ -378,32 +420,37 @@ def run_database(database: str, run: Run, work: Path, log, datasette: str | None
                     Result(database, target.name, target.path, one["rps"], one["p50"],
                            one["p95"], one["p99"], one["errors"])
                 )  # fmt: skip
-    if database == "sqlite" and datasette:
-        db_file = Path(env["DATA_DIR"]) / "tracker.sqlite3"
-        path = (
-            "/tracker/tracker_attribution.json?_facet=stance&_size=25&_where="
-            + urllib.request.quote(
-                "source_id in (select id from tracker_source where actor_id in "
-                f"(select id from tracker_actor where path like '{info['actor_path']}%'))"
-            )
+
+
+def _datasette(run, env, info, script, datasette, log, writer, facts) -> None:
+    db_file = Path(env["DATA_DIR"]) / "tracker.sqlite3"
+    path = (
+        "/tracker/tracker_attribution.json?_facet=stance&_size=25&_where="
+        + urllib.request.quote(
+            "source_id in (select id from tracker_source where actor_id in "
+            f"(select id from tracker_actor where path like '{info['actor_path']}%'))"
         )
-        command = [
-            datasette, "serve", str(db_file), "-p", "8120", "-h", "127.0.0.1",
-            "--setting", "suggest_facets", "off", "--setting", "sql_time_limit_ms", "20000",
-        ]  # fmt: skip
-        with serving(command, env, "http://127.0.0.1:8120/-/versions.json"):
-            url = "http://127.0.0.1:8120" + path
-            urllib.request.urlopen(url, timeout=60).read()
-            log("sqlite: Datasette")
-            measured = wrk(
-                url, duration=run.duration, connections=run.connections, cookie=None, script=script
+    )
+    command = [
+        datasette, "serve", str(db_file), "-p", "8120", "-h", "127.0.0.1",
+        "--setting", "suggest_facets", "off", "--setting", "sql_time_limit_ms", "20000",
+    ]  # fmt: skip
+    with serving(command, env, "http://127.0.0.1:8120/-/versions.json"):
+        if writer:
+            log("sqlite: Datasette, the same distinct claim-list queries")
+            run.newsroom.append(newsroom.datasette_row(8120, facts, max(run.duration, 3), writer))
+        url = "http://127.0.0.1:8120" + path
+        urllib.request.urlopen(url, timeout=60).read()
+        log("sqlite: Datasette")
+        measured = wrk(
+            url, duration=run.duration, connections=run.connections, cookie=None, script=script
+        )
+        run.results.append(
+            Result(
+                "sqlite", "Datasette: same filter + stance facet (JSON)", path, measured["rps"],
+                measured["p50"], measured["p95"], measured["p99"], measured["errors"], None,
             )
-            run.results.append(
-                Result(
-                    database, "Datasette: same filter + stance facet (JSON)", path, measured["rps"],
-                    measured["p50"], measured["p95"], measured["p99"], measured["errors"], None,
-                )
-            )  # fmt: skip
+        )  # fmt: skip
 
 
 def main(claims: int, duration: int, connections: int, databases: list[str], out: Path | None,

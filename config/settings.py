@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -81,7 +83,10 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "rest_framework",
-    "rest_framework.authtoken",
+    # API tokens stored as hashes, with an expiry (tracker/api/auth.py).
+    "knox",
+    # Sign-in attempts counted and locked out (AXES_* below).
+    "axes",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "articles",
@@ -90,16 +95,19 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "tracker.caching.DataVersionMiddleware",
+    "tracker.middleware.RejectNulMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Every editorial write records who made it (admin and API alike).
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -136,18 +144,41 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": DATA_DIR / "tracker.sqlite3",
-            "OPTIONS": {
-                # Writers queue for the lock instead of failing half-way through a transaction.
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-                "init_command": (
-                    "PRAGMA journal_mode=WAL;"
-                    "PRAGMA synchronous=NORMAL;"
-                    "PRAGMA foreign_keys=ON;"
-                    "PRAGMA busy_timeout=20000;"
-                ),
-            },
+            "NAME": str(DATA_DIR / "tracker.sqlite3"),
+        }
+    }
+
+# Every SQLite database, however it is named (DATABASE_URL=sqlite:///... included): readers do
+# not block the writer (WAL), and writers queue for the lock (an immediate transaction and a busy
+# timeout) instead of failing half-way through with "database is locked".
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": (
+        "PRAGMA journal_mode=WAL;"
+        "PRAGMA synchronous=NORMAL;"
+        "PRAGMA foreign_keys=ON;"
+        "PRAGMA busy_timeout=20000;"
+    ),
+}
+for _database in DATABASES.values():
+    if _database["ENGINE"] == "django.db.backends.sqlite3":
+        _database["OPTIONS"] = {**SQLITE_OPTIONS, **_database.get("OPTIONS", {})}
+
+# The cache of kept pages (tracker/caching.py). Redis, shared by every app server, when REDIS_URL
+# is set (docker-compose.yml); otherwise each process keeps its own in memory (`make run`).
+REDIS_URL = env("REDIS_URL")
+CACHES: dict[str, dict[str, object]]
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            # Room for the models' generations beside the kept pages (the default is 300).
+            "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     }
 
@@ -179,19 +210,86 @@ STORAGES = {
 
 LOGIN_URL = "admin:login"
 
-# Production hardening; behind a TLS-terminating proxy set SECURE_PROXY_SSL_HEADER via the proxy.
+# Sign-in limits (django-axes). Every password sign-in goes through AxesStandaloneBackend first:
+# after LOGIN_FAILURE_LIMIT failures from one client address (counted per address, and per
+# account and address together) further attempts are refused, the right password included,
+# until LOGIN_COOLOFF_MINUTES have passed without one. The same limits hold for guessed API
+# tokens (tracker/api/auth.py). Attempts are kept in the database, shared by every worker;
+# `manage.py axes_reset` (or axes_reset_ip / axes_reset_username) lifts a lockout early.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+
+def env_positive(name: str, default: int) -> int:
+    value = env_int(name, default)
+    if value < 1:
+        raise ImproperlyConfigured(f"{name}={value} must be at least 1.")
+    return value
+
+
+LOGIN_FAILURE_LIMIT = env_positive("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_COOLOFF_MINUTES = env_positive("LOGIN_COOLOFF_MINUTES", 15)
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["ip_address", ["username", "ip_address"]]
+# A success does not wipe the address's failures: one known account would otherwise let a
+# guesser start again after every few tries.
+AXES_RESET_ON_SUCCESS = False
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+# The client address (direct, or the one the TLS proxy appended to X-Forwarded-For), the same
+# one the authentication log and the API's token limit use.
+AXES_CLIENT_IP_CALLABLE = "tracker.auth_events.client_address"
+
+# API tokens (django-rest-knox): only a hash is stored, each expires API_TOKEN_DAYS after it is
+# made (`manage.py create_api_token`), and is sent as `Authorization: Token <key>`.
+API_TOKEN_DAYS = env_positive("API_TOKEN_DAYS", 90)
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=API_TOKEN_DAYS),
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
+}
+
+# Production hardening. Served over TLS means: Django redirects to HTTPS itself, or a
+# TLS-terminating proxy in front says so in X-Forwarded-Proto. Either way cookies are secure
+# and browsers are told to use HTTPS only (HSTS), however the redirect is done.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=False)
-SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG and SECURE_SSL_REDIRECT
-if env_bool("BEHIND_TLS_PROXY", default=False):
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", default=False)
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SERVED_OVER_TLS = not DEBUG and (SECURE_SSL_REDIRECT or BEHIND_TLS_PROXY)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SERVED_OVER_TLS
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000 if SERVED_OVER_TLS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", SERVED_OVER_TLS)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", SERVED_OVER_TLS)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# Django's Content-Security-Policy on every response (pages, admin, API docs): scripts only
+# from the site's own files, never inline; nothing from other hosts. Inline styles stay allowed
+# for the admin's and the API docs' own markup.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF, "data:"],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    # Sign-ins, failures, lockouts and token refusals, with the client address, are logged by
+    # tracker.auth; django-axes' own lines (addresses masked) only when something goes wrong.
+    "loggers": {"axes": {"level": "ERROR"}},
 }
 
 # The editor account `manage.py ensure_editor` (and so `make run`) makes sure exists.
@@ -208,7 +306,7 @@ if DEBUG or BENCH_VIEWS:
 # views: naming them here would import tracker.api while rest_framework itself is loading.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "tracker.api.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
@@ -237,7 +335,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SWAGGER_UI_SETTINGS": {
         "deepLinking": True,
-        "persistAuthorization": True,
+        # A pasted token lives only as long as the page: never kept in the browser's storage.
+        "persistAuthorization": False,
         "validatorUrl": None,
     },
     "ENUM_NAME_OVERRIDES": {

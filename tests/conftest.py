@@ -14,6 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article, Outlet
+from tracker.api.auth import reset_failures
 from tracker.models import Actor, ActorAlias, Attribution, Claim, Source
 from tracker.seeding import load_seed_folder
 
@@ -46,6 +47,14 @@ class Newsroom:
 def span_of(body: str, passage: str) -> dict[str, int]:
     start = body.index(passage)
     return {"span_start": start, "span_end": start + len(passage)}
+
+
+@pytest.fixture(autouse=True)
+def _no_token_failures_carried_over():
+    """Wrong API tokens are counted per address in the cache, which outlives a test: each test
+    starts with none, so a few bad tokens in earlier tests never lock a later one out."""
+    for address in ("127.0.0.1", "unknown"):
+        reset_failures(address)
 
 
 @pytest.fixture

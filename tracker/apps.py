@@ -8,5 +8,24 @@ class TrackerConfig(AppConfig):
     verbose_name = "Claims and sources"
 
     def ready(self) -> None:
-        # Statuses and track records follow every write to verdicts and attributions.
+        # Statuses and track records follow every write to verdicts and attributions: those
+        # receivers connect on import, before the ones below.
+        from tracker import auth_events, caching, counters, dates, history
         from tracker.credibility import signals  # noqa: F401
+
+        # Counts kept with the data (after the receivers above, which set claim statuses).
+        counters.connect()
+
+        # First-reported dates follow their articles; a save that changes nothing records
+        # no history (tracker/dates.py, tracker/history.py).
+        dates.connect()
+        history.connect()
+
+        # Kept pages follow every write, whichever code path or model (tracker/caching.py).
+        caching.install()
+
+        # Attributions follow their passages when an import replaces an article's text.
+        from tracker import anchoring  # noqa: F401
+
+        # Sign-ins, failures, lockouts and expired tokens in the log (tracker/auth_events.py).
+        auth_events.connect()

@@ -7,12 +7,18 @@ claim list shows the claims with at least one matching attribution.
 
 from __future__ import annotations
 
+import operator
+from dataclasses import dataclass
+from functools import reduce
+from typing import Any, cast
+
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.core.validators import slug_re
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from articles.models import Outlet
-from tracker.caching import cache_key, cached
+from tracker.choices import STANCE_FILTER_CHOICES, expand_stances
 from tracker.credibility import contradicted
 from tracker.models import (
     Actor,
@@ -21,12 +27,19 @@ from tracker.models import (
     Attribution,
     Claim,
     ClaimStatus,
+    Rating,
     SourceKind,
-    Stance,
+    TrackRecord,
+    Verdict,
 )
-from tracker.querysets import expand_stances
+from tracker.models.verdicts import TrackRecordQuerySet
 
-STANCE_CHOICES = [*Stance.choices, ("responses", "Any response (denied, declined, no response)")]
+# A search matching more claims than this stays a subquery (see filter_q).
+SEARCH_CAP = 10_000
+# Up to this many matching claims are looked up by id (see AttributionFilterSet.claims).
+CLAIM_IDS_CAP = 10_000
+
+STANCE_CHOICES = STANCE_FILTER_CHOICES
 
 # The parameters that select data (everything else on the URL is presentation: sort, cursor...).
 FILTER_PARAMS = (
@@ -67,60 +80,108 @@ class StrictBooleanFilter(django_filters.BooleanFilter):
     field_class = StrictBooleanField
 
 
-class ActorField(forms.ModelChoiceField):
-    """An actor by slug, with the ids of its sub-tree, looked up together and cached.
+@dataclass(frozen=True)
+class ActorChoice:
+    """An actor asked for by slug, with the ids of its sub-tree (its own id first)."""
+
+    actor: Actor
+    subtree_ids: tuple[int, ...]
+
+    @property
+    def pk(self) -> int:
+        """The actor's id: what a cache key or a link names the choice by."""
+        return self.actor.pk
+
+    @property
+    def below_ids(self) -> tuple[int, ...]:
+        """The ids of the actors under it, not its own."""
+        return self.subtree_ids[1:]
+
+
+class ActorField(forms.CharField):
+    """An actor by slug, with the ids of its sub-tree: one query (Actor.objects.subtree).
 
     The ids go into the queries as a literal list: PostgreSQL's planner cannot estimate a
     `path LIKE '/1/%'` sub-select (it guessed 2 rows for 71 and chose plans a thousand times
-    slower), but it estimates `actor_id IN (...)` well. The lookup is cached under the data
-    version, so on a warm cache an actor filter costs no query of its own.
+    slower), but it estimates `actor_id IN (...)` well.
     """
 
-    def to_python(self, value):
-        if value in self.empty_values:
+    default_error_messages = {"invalid_choice": "There is no actor with the slug %(value)s."}
+
+    def to_python(self, value: Any) -> ActorChoice | None:  # type: ignore[override]
+        slug = super().to_python(value)
+        if not slug:
             return None
-        found = cached(
-            f"actor-subtree:{cache_key('slug', [('slug', value)])}", lambda: _subtree(value)
-        )
-        if found is None:
+        rows = []
+        if slug_re.match(slug):  # anything else is no actor's slug: no query
+            rows = list(Actor.objects.subtree(slug).values_list("pk", "slug", "name", "path"))
+        root = next((row for row in rows if row[1] == slug), None)
+        if root is None:
             raise forms.ValidationError(
                 self.error_messages["invalid_choice"],
                 code="invalid_choice",
                 params={"value": value},
             )
-        pk, slug, name, path, subtree_ids = found
-        actor = Actor(pk=pk, slug=slug, name=name, path=path)
-        actor.subtree_ids = subtree_ids
-        return actor
+        pk, slug, name, path = root
+        below = tuple(row[0] for row in rows if row[0] != pk)
+        return ActorChoice(Actor(pk=pk, slug=slug, name=name, path=path), (pk, *below))
 
 
-def _subtree(slug: str) -> tuple | None:
-    """(pk, slug, name, path, [ids of the actor and everything under it]) in one query."""
-    root_path = Actor.objects.filter(slug=slug).values("path")[:1]
-    rows = list(
-        Actor.objects.filter(path__startswith=Subquery(root_path)).values_list(
-            "pk", "slug", "name", "path"
-        )
-    )
-    actor = next((row for row in rows if row[1] == slug), None)
-    return None if actor is None else (*actor, [row[0] for row in rows])
-
-
-class ActorFilter(django_filters.ModelChoiceFilter):
+class ActorFilter(django_filters.Filter):
     field_class = ActorField
 
 
-class AttributionFilterSet(django_filters.FilterSet):
+# No row has an id beyond the widest integer the databases store (and SQLite cannot even compare
+# with one): such an id matches nothing, as any other id no row has.
+MAX_ID = 2**63 - 1
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A row's id (any number, as django-filter reads one); one too large for an id is no row."""
+
+    def get_max_validator(self) -> None:
+        # django-filter caps numbers at the float 1e50, which is not quite 10**50: a bound that
+        # the schema cannot state exactly. No cap is needed: past MAX_ID there is no row.
+        return None
+
+    def filter(self, qs: QuerySet, value: Any) -> QuerySet:
+        if value is not None and abs(value) > MAX_ID:
+            return qs.none()
+        return super().filter(qs, value)
+
+
+class WholeIdFilter(IdFilter):
+    """A row's id as a whole number (give min_value=1 for "1 or more")."""
+
+    # (forms.DecimalField, the stock one, is a kind of IntegerField: the stubs see a narrowing)
+    field_class = forms.IntegerField  # type: ignore[assignment]
+
+
+class FilterSet(django_filters.FilterSet):
+    """django-filter's FilterSet, with every bad parameter named for a 400."""
+
+    def error_messages(self) -> list[tuple[str, str]]:
+        """(parameter, message) for every bad parameter, for a 400 that names them."""
+        return [
+            (name, " ".join(str(message) for message in messages))
+            for name, messages in self.form.errors.items()
+        ]
+
+
+class AttributionFilterSet(FilterSet):
     actor = ActorFilter(
-        queryset=Actor.objects.only("pk", "slug", "path", "name"),
-        to_field_name="slug",
         method="filter_actor",
         label="Actor (with its sub-actors)",
-        error_messages={"invalid_choice": "There is no actor with the slug %(value)s."},
+        help_text="an actor's slug; the actors under it count too unless actor_exact=1",
     )
-    actor_exact = StrictBooleanFilter(method="filter_nothing", label="This actor alone")
+    actor_exact = StrictBooleanFilter(
+        method="filter_nothing", label="This actor alone", help_text="1 or 0"
+    )
     stance = django_filters.MultipleChoiceFilter(
-        choices=STANCE_CHOICES, method="filter_stance", label="Stance"
+        choices=STANCE_CHOICES,
+        method="filter_stance",
+        label="Stance",
+        help_text="repeatable; responses means denies, declined and no_response together",
     )
     anonymity = django_filters.ChoiceFilter(choices=Anonymity.choices, label="Anonymity")
     outlet = django_filters.ModelChoiceFilter(
@@ -130,7 +191,7 @@ class AttributionFilterSet(django_filters.FilterSet):
         label="Outlet",
         error_messages={"invalid_choice": "There is no outlet with the slug %(value)s."},
     )
-    article = django_filters.NumberFilter(field_name="article_id", label="Article id")
+    article = IdFilter(field_name="article_id", label="Article id")
     status = django_filters.ChoiceFilter(
         field_name="claim__status", choices=ClaimStatus.choices, label="Claim status"
     )
@@ -140,7 +201,11 @@ class AttributionFilterSet(django_filters.FilterSet):
     date_to = django_filters.DateFilter(
         field_name="article__published_on", lookup_expr="lte", label="Published until"
     )
-    q = django_filters.CharFilter(method="filter_q", label="Search claims and quotes")
+    q = django_filters.CharFilter(
+        method="filter_q",
+        label="Search claims and quotes",
+        help_text="words in the claim's text or its quotes",
+    )
     contradicted_denials = StrictBooleanFilter(
         method="filter_contradicted",
         label="Denials later contradicted (and assertions later refuted)",
@@ -153,9 +218,9 @@ class AttributionFilterSet(django_filters.FilterSet):
     def filter_nothing(self, queryset: QuerySet, name: str, value) -> QuerySet:
         return queryset  # read by filter_actor
 
-    def filter_actor(self, queryset: QuerySet, name: str, actor: Actor) -> QuerySet:
+    def filter_actor(self, queryset: QuerySet, name: str, choice: ActorChoice) -> QuerySet:
         exact = bool(self.form.cleaned_data.get("actor_exact"))
-        ids = [actor.pk] if exact else actor.subtree_ids
+        ids = [choice.pk] if exact else list(choice.subtree_ids)
         return queryset.filter(source__actor_id__in=ids)
 
     def filter_stance(self, queryset: QuerySet, name: str, stances: list[str]) -> QuerySet:
@@ -165,7 +230,13 @@ class AttributionFilterSet(django_filters.FilterSet):
         text = text.strip()
         if not text:
             return queryset
-        return queryset.filter(claim__in=Claim.objects.search(text).values("pk"))
+        # The search runs once, here, into a literal list of claim ids: as a subquery, its
+        # scan (a LIKE on SQLite) would run again in the count, each facet and the page.
+        matches = Claim.objects.search(text).order_by()
+        ids = list(matches.values_list("pk", flat=True)[: SEARCH_CAP + 1])
+        if len(ids) > SEARCH_CAP:  # a very common word: too many ids to send back
+            return queryset.filter(claim__in=matches.values("pk"))
+        return queryset.filter(claim_id__in=ids)
 
     def filter_contradicted(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
         # 1: denials of claims since confirmed or mostly true, assertions of claims since refuted
@@ -177,17 +248,47 @@ class AttributionFilterSet(django_filters.FilterSet):
         return any(self.form.cleaned_data.get(name) not in (None, "", []) for name in FILTER_PARAMS)
 
     def claims(self) -> QuerySet[Claim]:
-        """The claims with at least one matching attribution (all claims when nothing is asked)."""
+        """The claims with at least one matching attribution (all claims when nothing is asked).
+
+        The matching claim ids are read once (DISTINCT over the matching attributions, stopped
+        after CLAIM_IDS_CAP + 1): a narrow filter's page then sorts only its claims, where
+        walking every claim in page order with an EXISTS each went far back for a few hits. A
+        broad filter (more ids than the cap) keeps that walk: its matches are dense, so it stops
+        early. Sets `claim_ids`: the ids, or None when there is no filter or more than the cap.
+        """
         if not self.is_filtered:
+            self.claim_ids = None
             return Claim.objects.all()
+        if not hasattr(self, "claim_ids"):
+            ids = self.qs.order_by().values_list("claim_id", flat=True).distinct()
+            found = list(ids[: CLAIM_IDS_CAP + 1])
+            self.claim_ids = found if len(found) <= CLAIM_IDS_CAP else None
+        if self.claim_ids is not None:
+            return Claim.objects.filter(pk__in=self.claim_ids)
         return Claim.objects.filter(Exists(self.qs.filter(claim=OuterRef("pk"))))
 
-    def error_messages(self) -> list[tuple[str, str]]:
-        """(parameter, message) for every bad parameter, for a 400 that names them."""
-        return [
-            (name, " ".join(str(message) for message in messages))
-            for name, messages in self.form.errors.items()
-        ]
+
+# -- Verdicts: /api/verdicts/ --------------------------------------------------------------
+
+
+class VerdictFilterSet(FilterSet):
+    claim = WholeIdFilter(
+        field_name="claim_id",
+        label="The claim's id",
+        help_text="only its verdicts",
+        min_value=1,
+        error_messages={
+            "invalid": "Give a claim id (a whole number of 1 or more).",
+            "min_value": "Give a claim id (a whole number of 1 or more).",
+        },
+    )
+    rating = django_filters.ChoiceFilter(
+        choices=Rating.choices, label="Rating", help_text="only the verdicts with this rating"
+    )
+
+    class Meta:
+        model = Verdict
+        fields: list[str] = []
 
 
 # -- Track records: the /credibility/ page and /api/track-records/ --------------------------
@@ -199,11 +300,65 @@ RANKING_KINDS = [
 ]
 
 
-class RankingForm(forms.Form):
-    kind = forms.ChoiceField(choices=[("", "Any kind"), *RANKING_KINDS], required=False)
-    actor = forms.ModelChoiceField(
-        queryset=Actor.objects.only("pk", "slug", "name", "path"),
-        to_field_name="slug",
-        required=False,
-        error_messages={"invalid_choice": "There is no actor with the slug %(value)s."},
+class TrackRecordFilterSet(FilterSet):
+    """The rankings' rules, once: the /credibility/ page shows each side, the API both in one.
+
+    A record is a source's or an actor's (a side). A kind that only sources have (anonymous)
+    leaves out the actors, and the other way on; `actor` keeps the records of the sources under
+    the actor's sub-tree and of the actors under it, not the actor's own; a record too short to
+    rank is left out unless `all`.
+    """
+
+    kind = django_filters.ChoiceFilter(
+        choices=RANKING_KINDS,
+        method="filter_by_rules",
+        label="Kind",
+        help_text="a source kind or an actor kind (person is both)",
     )
+    actor = ActorFilter(
+        method="filter_by_rules",
+        label="Under an actor",
+        help_text="an actor's slug: the records under it (its sources, its sub-actors', "
+        "and its sub-actors themselves)",
+    )
+    all = StrictBooleanFilter(
+        method="filter_by_rules",
+        label="All records",
+        help_text="1 to list the records too short to rank as well (0 by default)",
+    )
+
+    class Meta:
+        model = TrackRecord
+        fields: list[str] = []
+
+    def filter_by_rules(self, queryset: QuerySet, name: str, asked: object) -> QuerySet:
+        return queryset  # the parameters decide together, per side: filter_queryset
+
+    def rules(self) -> dict[str, Q]:
+        """For each side the kind keeps ("sources", "actors"), the records asked for."""
+        kind = self.form.cleaned_data.get("kind")
+        choice: ActorChoice | None = self.form.cleaned_data.get("actor")
+        rules = {}
+        if not kind or kind in SourceKind.values:
+            rule = Q(source__isnull=False) & (Q(source__kind=kind) if kind else Q())
+            if choice is not None:
+                rule &= Q(source__actor_id__in=list(choice.subtree_ids))
+            rules["sources"] = rule
+        if not kind or kind in ActorKind.values:
+            rule = Q(actor__isnull=False) & (Q(actor__kind=kind) if kind else Q())
+            if choice is not None:
+                rule &= Q(actor_id__in=list(choice.below_ids))
+            rules["actors"] = rule
+        return rules
+
+    def side(self, name: str) -> TrackRecordQuerySet | None:
+        """One side's records under the rules, short ones too; None if the kind leaves it out."""
+        rule = self.rules().get(name)
+        records = cast(TrackRecordQuerySet, self.queryset)  # TrackRecord rows (Meta.model)
+        return None if rule is None else records.filter(rule)
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        records = cast(
+            TrackRecordQuerySet, queryset.filter(reduce(operator.or_, self.rules().values()))
+        )
+        return records if self.form.cleaned_data.get("all") else records.enough()

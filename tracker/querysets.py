@@ -7,7 +7,7 @@ from typing import Protocol
 
 from django.db import connections, models
 from django.db.models import Exists, OuterRef
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models.functions import Coalesce
 
 from tracker.choices import NOT_PEOPLE, RESPONSES, Anonymity, Stance, expand_stances
 
@@ -23,8 +23,16 @@ class ActorLike(Protocol):
 
 
 class ActorQuerySet(models.QuerySet):
-    def subtree(self, actor: ActorLike, *, include_self: bool = True) -> ActorQuerySet:
-        """The actor and everything under it, as one indexed prefix query on the stored path."""
+    def subtree(self, actor: ActorLike | str, *, include_self: bool = True) -> ActorQuerySet:
+        """The actor and everything under it, as one indexed prefix query on the stored path.
+
+        Given a slug, the actor's path is read by a sub-select of the same query (no row when
+        there is no such actor).
+        """
+        if isinstance(actor, str):
+            path = self.model._default_manager.filter(slug=actor).order_by().values("path")[:1]
+            qs = self.filter(path__startswith=models.Subquery(path))
+            return qs if include_self else qs.exclude(slug=actor)
         qs = self.filter(path__startswith=actor.path)
         return qs if include_self else qs.exclude(pk=actor.pk)
 
@@ -35,9 +43,13 @@ class ActorQuerySet(models.QuerySet):
         return self.filter(parent__isnull=True)
 
     def most_cited(self) -> ActorQuerySet:
-        """Actors by how many attributions their own sources have, most first: one GROUP BY."""
+        """Actors by how many attributions their own sources have, most first.
+
+        Read from the counts kept per actor and stance (tracker/counters.py): one GROUP BY over
+        a few rows per actor, not over every attribution.
+        """
         return (
-            self.annotate(citations=models.Count("sources__attributions"))
+            self.annotate(citations=models.Sum("stance_counts__own"))
             .filter(citations__gt=0)
             .order_by("-citations", "name")
         )
@@ -125,18 +137,10 @@ class AttributionQuerySet(models.QuerySet):
             responses=models.Count("pk", filter=Q(stance__in=RESPONSES)),
         )
 
-    def top_per_stance(self, limit: int) -> AttributionQuerySet:
-        """The newest `limit` attributions of each stance, in one query (ranked by a window)."""
-        newest = ("-article__published_on", "-pk")
-        return (
-            self.annotate(
-                stance_rank=models.Window(
-                    RowNumber(), partition_by=models.F("stance"), order_by=newest
-                )
-            )
-            .filter(stance_rank__lte=limit)
-            .order_by("stance", *newest)
-        )
+    def newest_of_stance(self, stance: str, limit: int) -> AttributionQuerySet:
+        """The newest `limit` attributions of one stance: a LIMIT the database stops at early
+        (a window over every row ranked them all to keep a few)."""
+        return self.filter(stance=stance).order_by("-article__published_on", "-pk")[:limit]
 
 
 class ClaimQuerySet(models.QuerySet):
@@ -177,17 +181,6 @@ class ClaimQuerySet(models.QuerySet):
     def responses(self) -> ClaimQuerySet:
         """Claims with at least one denial, refusal to comment or non-response."""
         return self._with_attribution(stance__in=RESPONSES)
-
-    def with_counts(self) -> ClaimQuerySet:
-        """Number of attributions and of responses on each claim, computed in the same query."""
-        return self.annotate(
-            attribution_count=models.Count("attributions", distinct=True),
-            response_count=models.Count(
-                "attributions",
-                filter=models.Q(attributions__stance__in=RESPONSES),
-                distinct=True,
-            ),
-        )
 
     def newest_first(self) -> ClaimQuerySet:
         """Newest first reported first; within a day, in the order recorded (an article's order)."""

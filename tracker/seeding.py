@@ -18,8 +18,18 @@ from typing import Any
 
 from django.db import models, transaction
 
-from articles.importing import ArticleFileError, ArticleText, read_article_file, upsert_article
+from articles.history import recorded_as
+from articles.importing import (
+    ArticleFileError,
+    ArticleText,
+    article_under_key,
+    create_article,
+    read_article_file,
+    update_article,
+)
 from articles.models import Outlet
+from articles.text import BodyChangeRefused
+from tracker import spans
 from tracker.models import (
     Actor,
     ActorAlias,
@@ -34,53 +44,39 @@ from tracker.models import (
 
 _SLUG = re.compile(r"^[-a-z0-9_]+$")
 
-# section -> field -> (type, required, allowed values or None)
-_SPEC: dict[str, dict[str, tuple[type | tuple[type, ...], bool, list[str] | None]]] = {
-    "outlets": {"slug": (str, True, None), "name": (str, True, None), "url": (str, False, None)},
-    "actors": {
-        "slug": (str, True, None),
-        "name": (str, True, None),
-        "kind": (str, True, ActorKind.values),
-        "country": (str, False, None),
-        "parent": (str, False, None),
-        "aliases": (list, False, None),
-        "wikidata_id": (str, False, None),
-        "description": (str, False, None),
-    },
-    "sources": {
-        "slug": (str, True, None),
-        "name": (str, True, None),
-        "kind": (str, True, SourceKind.values),
-        "role": (str, False, None),
-        "actor": (str, False, None),
-        "description": (str, False, None),
-    },
-    "claims": {
-        "slug": (str, True, None),
-        "text": (str, True, None),
-        "about": (list, False, None),
-        "first_reported_on": ((date, str), False, None),
-    },
-    "attributions": {
-        "claim": (str, True, None),
-        "source": (str, True, None),
-        "stance": (str, True, Stance.values),
-        "wording": (str, False, None),
-        "count": (int, False, None),
-        "anonymity": (str, False, Anonymity.values),
-        "quote": (str, False, None),
-        "passage": (str, False, None),
-        "occurrence": (int, False, None),
-        "span_start": (int, False, None),
-        "span_end": (int, False, None),
-    },
-    "article": {
-        "title": (str, False, None),
-        "outlet": (str, False, None),
-        "url": (str, False, None),
-        "byline": (str, False, None),
-        "language": (str, False, None),
-    },
+_Spec = dict[str, tuple[type | tuple[type, ...], bool, list[str] | None]]
+_TYPES: dict[str, type | tuple[type, ...]] = {
+    "": str,
+    "int": int,
+    "list": list,
+    "date": (date, str),
+}
+
+
+def _fields(spec: str, **choices: list[str]) -> _Spec:
+    """A section's fields from "name! other:int": field -> (type, required, allowed values)."""
+    fields: _Spec = {}
+    for word in spec.split():
+        name, _, kind = word.partition(":")
+        fields[name.rstrip("!")] = (_TYPES[kind], name.endswith("!"), choices.get(name.rstrip("!")))
+    return fields
+
+
+_SPEC: dict[str, _Spec] = {
+    "outlets": _fields("slug! name! url"),
+    "actors": _fields(
+        "slug! name! kind! country parent aliases:list wikidata_id description",
+        kind=ActorKind.values,
+    ),
+    "sources": _fields("slug! name! kind! role actor description", kind=SourceKind.values),
+    "claims": _fields("slug! text! about:list first_reported_on:date"),
+    "attributions": _fields(
+        "claim! source! stance! wording count:int anonymity quote passage occurrence:int "
+        "span_start:int span_end:int",
+        stance=Stance.values,
+        anonymity=Anonymity.values,
+    ),
+    "article": _fields("title outlet url byline language"),
 }
 _CATALOG_SECTIONS = ("outlets", "actors", "sources", "claims")
 _ANNOTATION_SECTIONS = ("article", "claims", "attributions", "outlets", "actors", "sources")
@@ -93,11 +89,8 @@ class SeedError:
     message: str
 
     def __str__(self) -> str:
-        return (
-            f"{self.file}: {self.entry}: {self.message}"
-            if self.entry
-            else f"{self.file}: {self.message}"
-        )
+        where = f"{self.file}: {self.entry}" if self.entry else self.file
+        return f"{where}: {self.message}"
 
 
 class SeedErrors(ValueError):
@@ -131,9 +124,7 @@ class LoadSummary:
 
     def __str__(self) -> str:
         parts = [f"{sum(c.values())} {kind}" for kind, c in self.counts.items()]
-        totals = Counter()
-        for counter in self.counts.values():
-            totals.update(counter)
+        totals = sum(self.counts.values(), Counter())
         return (
             f"{', '.join(parts)} ({totals['created']} created, {totals['updated']} updated, "
             f"{totals['unchanged']} unchanged)"
@@ -172,11 +163,8 @@ class _Reader:
             allowed = _ANNOTATION_SECTIONS if is_annotation else _CATALOG_SECTIONS
             for key in doc:
                 if key not in allowed:
-                    hint = (
-                        f"; there is no article file {path.stem}.txt beside it"
-                        if key in ("article", "attributions")
-                        else ""
-                    )
+                    beside = key in ("article", "attributions")
+                    hint = f"; there is no article file {path.stem}.txt beside it" if beside else ""
                     self.error(path.name, f"unknown section [{key}]{hint}")
             for section in _CATALOG_SECTIONS:
                 for entry in self._entries(path.name, doc, section):
@@ -312,65 +300,38 @@ class _Reader:
             for entry in attributions:
                 self._ref(entry, "claim", "claims", entry.get("claim"))
                 self._ref(entry, "source", "sources", entry.get("source"))
-                key = (entry.get("claim"), entry.get("source"), entry.get("stance"))
-                if key in keys:
-                    self.error(entry, f"the same claim, source and stance as {keys[key].label}")
-                keys[key] = entry
                 self._locate(text, entry)
+                # The same source may support a claim twice in one article (the lede and the
+                # body), but not twice from the same place.
+                key = tuple(entry.get(k) for k in ("claim", "source", "stance", "span_start"))
+                if key in keys:
+                    self.error(
+                        entry,
+                        "the same claim, source and stance at the same place in the article "
+                        f"as {keys[key].label}",
+                    )
+                keys[key] = entry
 
     def _locate(self, text: ArticleText, entry: Entry) -> None:
-        """Turn the passage (or explicit span) into span_start/span_end, checking the quote."""
-        body, name = text.body, text.path.name
-        passage, start, end = entry.get("passage"), entry.get("span_start"), entry.get("span_end")
-        if passage is not None:
-            hits = [m.start() for m in re.finditer(re.escape(passage), body)] if passage else []
-            occurrence = entry.get("occurrence")
-            if not hits:
-                self.error(entry, f"passage: not found in the body of {name}: {_preview(passage)}")
-                return
-            if occurrence is None and len(hits) > 1:
-                self.error(
-                    entry,
-                    f"passage: occurs {len(hits)} times in the body of {name}; make it longer "
-                    f"or give occurrence = 1..{len(hits)}",
-                )
-                return
-            if occurrence is not None and occurrence > len(hits):
-                self.error(
-                    entry, f"occurrence: {occurrence}, but the passage occurs {len(hits)} time(s)"
-                )
-                return
-            found = hits[(occurrence or 1) - 1]
-            if (start, end) != (None, None) and (start, end) != (found, found + len(passage)):
-                self.error(
-                    entry,
-                    f"span_start/span_end {start}..{end} disagree with the passage "
-                    f"found at {found}..{found + len(passage)}",
-                )
-                return
-            start, end = found, found + len(passage)
-        elif start is None or end is None:
-            self.error(entry, "passage: missing (or give span_start and span_end)")
-            return
-        if end <= start:
-            self.error(entry, f"span_end: the span must end after it starts ({start}..{end})")
-            return
-        if end > len(body):
-            self.error(
-                entry,
-                f"span_end: {end} is past the end of the body of {name} ({len(body)} characters)",
+        """Turn the passage (or explicit span) into span_start/span_end, by tracker/spans.py."""
+        try:
+            placed = spans.locate(
+                text.body,
+                passage=entry.get("passage"),
+                start=entry.get("span_start"),
+                end=entry.get("span_end"),
+                quote=entry.get("quote") or "",
+                wording=entry.get("wording") or "",
+                occurrence=entry.get("occurrence"),
+                choose_hint=" (or give occurrence = 1..{n})",
             )
+        except spans.SpanError as exc:
+            for key, message in exc.errors.items():
+                self.error(entry, f"{key}: {message}")
             return
-        quote = entry.get("quote") or ""
-        if quote and quote not in body[start:end]:
-            where = (
-                "is in the body but outside the passage"
-                if quote in body
-                else f"not found in the body of {name}"
-            )
-            self.error(entry, f"quote: {where}: {_preview(quote)}")
-            return
-        entry.data["span_start"], entry.data["span_end"] = start, end
+        entry.data["span_start"], entry.data["span_end"] = placed.start, placed.end
+        if placed.quote:
+            entry.data["quote"] = placed.quote  # as the article has it
 
 
 def _label(section: str, index: int, item: Any) -> str:
@@ -381,15 +342,8 @@ def _label(section: str, index: int, item: Any) -> str:
     if section == "attributions":
         parts = [str(item.get(k, "?")) for k in ("claim", "source", "stance")]
         return f"attributions[{index}] ({' / '.join(parts)})"
-    return (
-        f"{section}[{index}] ({item['slug']})"
-        if isinstance(item.get("slug"), str)
-        else f"{section}[{index}]"
-    )
-
-
-def _preview(text: str, limit: int = 60) -> str:
-    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+    slug = item.get("slug")
+    return f"{section}[{index}] ({slug})" if isinstance(slug, str) else f"{section}[{index}]"
 
 
 def _upsert(model: type[models.Model], lookup: dict, values: dict) -> tuple[models.Model, str]:
@@ -413,7 +367,8 @@ def load_seed_folder(folder: Path) -> LoadSummary:
     if reader.errors:
         raise SeedErrors(reader.errors)
     summary = LoadSummary()
-    with transaction.atomic():
+    # Every history row written says the seed loader wrote it.
+    with transaction.atomic(), recorded_as("load_seeds"):
         _write(reader, summary)
     return summary
 
@@ -486,6 +441,8 @@ def _write(reader: _Reader, summary: LoadSummary) -> None:
             {
                 "text": entry.get("text"),
                 "first_reported_on": entry.get("first_reported_on") or first_seen.get(slug),
+                # A date the seed gives is the curators' own; otherwise it follows the articles.
+                "first_reported_by_editor": entry.get("first_reported_on") is not None,
             },
         )
         about = {actors[a].pk for a in entry.get("about", [])}
@@ -497,35 +454,43 @@ def _write(reader: _Reader, summary: LoadSummary) -> None:
 
     for text, meta, attributions in reader.articles:
         outlet_slug = meta.get("outlet")
-        result = upsert_article(
-            text,
-            title=meta.get("title"),
-            outlet=outlets[outlet_slug] if outlet_slug else None,
-            url=meta.get("url"),
-            byline=meta.get("byline"),
-            language=meta.get("language"),
+        given = {name: meta.get(name) for name in ("title", "url", "byline", "language")}
+        given["outlet"] = outlets[outlet_slug] if outlet_slug else None
+        # A seed article is keyed by its file's name in the seed folder.
+        article = article_under_key(text.path.name)
+        places = Counter(
+            (entry.get("claim"), entry.get("source"), entry.get("stance")) for entry in attributions
         )
-        summary.record(
-            "articles",
-            "created" if result.created else "updated" if result.changed else "unchanged",
-        )
+        if article is None:
+            article, outcome = create_article(text, key=text.path.name, **given), "created"
+        else:
+            # The seed places its own attributions (below); an editor's follow their passages.
+            rows = article.attributions.values_list("pk", "claim__slug", "source__slug", "stance")
+            own = {pk for pk, *key in rows if tuple(key) in places}
+            try:
+                changed = update_article(article, text, placed=own, **given)
+            except BodyChangeRefused as exc:
+                raise SeedErrors([SeedError(text.path.name, "", str(exc))]) from None
+            outcome = "updated" if changed else "unchanged"
+        summary.record("articles", outcome)
         for entry in attributions:
             source = sources[entry.get("source")]
-            _attribution, outcome = _upsert(
-                Attribution,
-                {
-                    "claim": claims[entry.get("claim")],
-                    "source": source,
-                    "article": result.article,
-                    "stance": entry.get("stance"),
-                },
-                {
-                    "wording": entry.get("wording", ""),
-                    "count": entry.get("count", 1),
-                    "anonymity": entry.get("anonymity") or source.default_anonymity,
-                    "quote": entry.get("quote", ""),
-                    "span_start": entry.get("span_start"),
-                    "span_end": entry.get("span_end"),
-                },
-            )
+            lookup = {
+                "claim": claims[entry.get("claim")],
+                "source": source,
+                "article": article,
+                "stance": entry.get("stance"),
+            }
+            values = {
+                "wording": entry.get("wording", ""),
+                "count": entry.get("count", 1),
+                "anonymity": entry.get("anonymity") or source.default_anonymity,
+                "quote": entry.get("quote", ""),
+                "span_start": entry.get("span_start"),
+                "span_end": entry.get("span_end"),
+            }
+            if places[(entry.get("claim"), entry.get("source"), entry.get("stance"))] > 1:
+                # Said at two places (the lede and the body): each place is its own row.
+                lookup["span_start"] = values.pop("span_start")
+            _attribution, outcome = _upsert(Attribution, lookup, values)
             summary.record("attributions", outcome)

@@ -1,21 +1,61 @@
-"""The public pages for readers and analysts (detail pages kept whole under the data version)."""
+"""The public pages for readers and analysts, each kept whole until a model it reads is written.
+
+`reads` names every model whose rows a page shows or filters by: a write to any other model
+leaves the page kept. tests/tracker/test_caching.py checks each list against the tables the
+page's SQL touches, so a page that starts reading a new model fails a test until it is named here.
+"""
 
 from __future__ import annotations
 
+from django.contrib.auth.models import User
 from django.urls import path
 
+from articles.models import Article, Outlet
 from tracker.caching import cached_page
+from tracker.models import (
+    Actor,
+    ActorAlias,
+    Attribution,
+    Claim,
+    Evidence,
+    Source,
+    TrackRecord,
+    Verdict,
+)
 from tracker.views import claim_list, credibility, matrix, pages
 
 app_name = "tracker"
 
+# What every list and detail page shows or filters by: claims, who said them, where.
+ATTRIBUTIONS = (Claim, Attribution, Source, Actor, Article, Outlet)
+# The counts kept with the data (tracker/counters.py) that lists and actor pages read.
+COUNTERS = ("tracker.ActorStanceCount", "tracker.AttributionTally")
+ABOUT = Claim.about.through  # the actors a claim is about
+LISTS = (*ATTRIBUTIONS, *COUNTERS)
+
 urlpatterns = [
-    path("", cached_page(pages.home), name="home"),
-    path("claims/", cached_page(claim_list.claim_list), name="claim_list"),
-    path("claims/matrix/", cached_page(matrix.claim_matrix), name="claim_matrix"),
-    path("claims/<int:pk>/", cached_page(pages.claim_detail), name="claim_detail"),
-    path("articles/<int:pk>/", cached_page(pages.article_detail), name="article_detail"),
-    path("actors/<slug:slug>/", cached_page(pages.actor_detail), name="actor_detail"),
-    path("sources/<int:pk>/", cached_page(pages.source_detail), name="source_detail"),
+    path("", cached_page(pages.home, reads=LISTS), name="home"),
+    path("claims/", cached_page(claim_list.claim_list, reads=LISTS), name="claim_list"),
+    path("claims/matrix/", cached_page(matrix.claim_matrix, reads=LISTS), name="claim_matrix"),
+    path(
+        "claims/<int:pk>/",
+        cached_page(pages.claim_detail, reads=(*ATTRIBUTIONS, ABOUT, Verdict, Evidence, User)),
+        name="claim_detail",
+    ),
+    path(
+        "articles/<int:pk>/",
+        cached_page(pages.article_detail, reads=ATTRIBUTIONS),
+        name="article_detail",
+    ),
+    path(
+        "actors/<slug:slug>/",
+        cached_page(pages.actor_detail, reads=(*LISTS, ABOUT, ActorAlias, TrackRecord)),
+        name="actor_detail",
+    ),
+    path(
+        "sources/<int:pk>/",
+        cached_page(pages.source_detail, reads=(*LISTS, TrackRecord)),
+        name="source_detail",
+    ),
     path("credibility/", credibility.credibility, name="credibility"),
 ]

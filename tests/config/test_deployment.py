@@ -172,6 +172,15 @@ def test_database_url_points_at_the_db_service_and_its_database_and_user(service
         assert url.password == db_env["POSTGRES_PASSWORD"]
 
 
+def test_app_services_share_the_redis_service_as_their_cache(services):
+    redis = services["redis"]
+    assert "redis-cli ping" in command_text(redis["healthcheck"]["test"])
+    for name in APP_SERVICES:
+        url = urlsplit(interpolate(environment(services[name])["REDIS_URL"]))
+        assert (url.scheme, url.hostname, url.port) == ("redis", "redis", 6379)
+        assert services[name]["depends_on"]["redis"]["condition"] == "service_healthy"
+
+
 def test_image_serves_the_wsgi_app_with_gunicorn():
     commands = dockerfile_arguments("CMD")
     assert commands, "the Dockerfile has no CMD"

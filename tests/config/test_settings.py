@@ -53,6 +53,45 @@ def test_a_bad_boolean_is_named(tmp_path):
     assert "DEBUG='maybe' is not a boolean" in result.stderr
 
 
+def read_settings(tmp_path, code: str, **env: str) -> str:
+    """What `code` prints once the settings are set up with this environment (a fresh process)."""
+    clean = {k: v for k, v in os.environ.items() if k not in settings.ENV_VARS}
+    clean.update(DATA_DIR=str(tmp_path), DEBUG="1", **env)
+    prelude = "import django; django.setup()\nfrom django.conf import settings\n"
+    result = subprocess.run(
+        [sys.executable, "-c", prelude + code],
+        cwd=ROOT,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "config.settings"},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+CONNECTED_SQLITE = (
+    "from django.db import connection\n"
+    "with connection.cursor() as cursor:\n"
+    "    cursor.execute('PRAGMA journal_mode'); mode = cursor.fetchone()[0]\n"
+    "    cursor.execute('PRAGMA busy_timeout'); busy = cursor.fetchone()[0]\n"
+    "print(mode, busy, settings.DATABASES['default']['OPTIONS']['transaction_mode'])"
+)
+
+
+@pytest.mark.parametrize("named_by", ["the default path", "DATABASE_URL=sqlite:///..."])
+def test_every_sqlite_database_gets_wal_a_busy_timeout_and_immediate_transactions(
+    tmp_path, named_by
+):
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path}/other.sqlite3"} if "URL" in named_by else {}
+    assert read_settings(tmp_path, CONNECTED_SQLITE, **env) == "wal 20000 IMMEDIATE"
+
+
+def test_redis_url_selects_the_shared_redis_cache_and_no_url_local_memory(tmp_path):
+    code = "print(settings.CACHES['default']['BACKEND'].rsplit('.', 1)[1])"
+    assert read_settings(tmp_path, code) == "LocMemCache"
+    assert read_settings(tmp_path, code, REDIS_URL="redis://127.0.0.1:6379/3") == "RedisCache"
+
+
 def test_sqlite_runs_in_wal_mode_with_immediate_transactions():
     if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
         pytest.skip("SQLite settings only apply without DATABASE_URL")

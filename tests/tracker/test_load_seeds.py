@@ -240,13 +240,13 @@ def broken_copy(tmp_path: Path, file: str, old: str, new: str) -> Path:
             f"{ARTICLE}.toml",
             'quote = "Russia has tried to match',
             'quote = "Russia has tried to beat',
-            [f"{ARTICLE}.toml", "joshua-landis", "quote: not found in the body"],
+            [f"{ARTICLE}.toml", "joshua-landis", "quote: The quote is not in the article"],
         ),
         (
             f"{ARTICLE}.toml",
             "passage = \"A spokesman for Haftar's militia denied it had recruited Syrian",
             'passage = "A spokesman for Haftar denied it. Syrian',
-            [f"{ARTICLE}.toml", "haftar-spokesman", "passage: not found in the body"],
+            [f"{ARTICLE}.toml", "haftar-spokesman", "passage: This passage is not in the article"],
         ),
         (
             f"{ARTICLE}.toml",
@@ -334,3 +334,53 @@ def test_annotations_without_an_article_file_are_an_error(tmp_path, db):
         CommandError, match=r"orphan.toml: unknown section \[article\]; there is no"
     ):
         run(folder)
+
+
+# -- An edited seed text and the attributions editors added ------------------------------------
+
+CROSSING = "familiar with the matter said.\n\nPrivate military contractor"
+
+
+def editors_attribution(folder: Path) -> Attribution:
+    """An attribution an editor added in the admin, on words no seed passage holds whole."""
+    article = Article.objects.get()
+    start = article.body.index(CROSSING)
+    return Attribution.objects.create(
+        claim=Claim.objects.first(),
+        source=Source.objects.get(slug="some-experts"),
+        article=article,
+        stance="asserts",
+        span_start=start,
+        span_end=start + len(CROSSING),
+    )
+
+
+def test_an_edited_seed_text_moves_the_editors_attributions_with_their_passages(tmp_path, db):
+    folder = tmp_path / "seeds"
+    shutil.copytree(SEEDS, folder)
+    run(folder)
+    added = editors_attribution(folder)
+    text = folder / f"{ARTICLE}.txt"
+    text.write_text(text.read_text().replace("2020-06-07", "2020-06-07\nCorrected on June 8.\n"))
+    assert "(0 created, 34 updated" in run(folder)  # the article and every seed span
+    added.refresh_from_db()
+    assert added.passage == CROSSING
+    assert Article.objects.get().body.startswith("Corrected on June 8.\n")
+
+
+def test_an_edited_seed_text_that_loses_an_editors_passage_is_refused(tmp_path, db):
+    folder = tmp_path / "seeds"
+    shutil.copytree(SEEDS, folder)
+    run(folder)
+    editors_attribution(folder)
+    before = snapshot()
+    text = folder / f"{ARTICLE}.txt"
+    text.write_text(text.read_text().replace(CROSSING, CROSSING.replace("\n\n", "\n\nNew.\n\n")))
+    with pytest.raises(CommandError) as error:
+        run(folder)
+    message = str(error.value)
+    assert (
+        f"{ARTICLE}.txt: The new text no longer has the passage an attribution rests on" in message
+    )
+    assert "(Some experts, asserts)" in message
+    assert snapshot() == before

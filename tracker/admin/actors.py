@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.utils.html import format_html
 
 from tracker.admin.helpers import CappedCountPaginator, count_of
+from tracker.admin.history import HistoryAdmin
 from tracker.models import (
     Actor,
     ActorAlias,
@@ -22,7 +23,7 @@ class ActorAliasInline(admin.TabularInline):
 
 
 @admin.register(Actor)
-class ActorAdmin(admin.ModelAdmin):
+class ActorAdmin(HistoryAdmin):
     list_display = ("name", "kind", "parent", "country", "wikidata", "source_count")
     list_filter = ("kind",)
     list_select_related = ("parent",)
@@ -53,7 +54,7 @@ class ActorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(HistoryAdmin):
     list_display = ("name", "kind", "role", "actor", "attribution_count")
     list_filter = ("kind",)
     list_select_related = ("actor",)

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
 from articles.models import Article, Outlet
+from tracker.admin.forms import ArticleForm
 from tracker.admin.helpers import CappedCountPaginator
+from tracker.admin.history import HistoryAdmin
 from tracker.admin.inlines import ArticleAttributionInline
+from tracker.anchoring import reanchor
 
 
 @admin.register(Outlet)
-class OutletAdmin(admin.ModelAdmin):
+class OutletAdmin(HistoryAdmin):
     list_display = ("name", "slug", "url", "article_count")
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
@@ -28,7 +33,8 @@ class OutletAdmin(admin.ModelAdmin):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(HistoryAdmin):
+    form = ArticleForm
     inlines = (ArticleAttributionInline,)
     list_display = ("title", "outlet", "published_on", "language", "source_file")
     # No language filter: its SELECT DISTINCT reads every article (language is searchable).
@@ -48,9 +54,19 @@ class ArticleAdmin(admin.ModelAdmin):
         ("Text", {"fields": ("body",)}),
         (
             "Record",
-            {"fields": ("source_file", "created_at", "updated_at"), "classes": ("collapse",)},
+            {
+                "fields": ("source_file", "created_by", "created_at", "updated_at"),
+                "classes": ("collapse",),
+            },
         ),
     )
+
+    def save_model(self, request: HttpRequest, obj: Article, form: Any, change: bool) -> None:
+        if change:
+            # Every attribution follows its passage into a new text (ArticleForm checked that
+            # each one can); an unchanged text moves nothing.
+            reanchor(obj, obj.body)
+        super().save_model(request, obj, form, change)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Article]:
         qs = super().get_queryset(request)

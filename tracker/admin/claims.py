@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -9,8 +12,10 @@ from django.utils.text import Truncator
 
 from tracker.admin.forms import AttributionForm
 from tracker.admin.helpers import CappedCountPaginator, count_of
+from tracker.admin.history import HistoryAdmin
 from tracker.admin.inlines import ClaimAttributionInline, VerdictInline
-from tracker.choices import RESPONSES
+from tracker.choices import RESPONSES, RESPONSES_GROUP, RESPONSES_LABEL
+from tracker.dates import earliest_article_date
 from tracker.models import (
     Attribution,
     Claim,
@@ -29,11 +34,11 @@ class StanceFilter(admin.SimpleListFilter):
     parameter_name = "stance"
 
     def lookups(self, request, model_admin):
-        return [("responses", "Any response"), *Stance.choices]
+        return [(RESPONSES_GROUP, RESPONSES_LABEL), *Stance.choices]
 
     def queryset(self, request, queryset):
         value = self.value()
-        if value == "responses":
+        if value == RESPONSES_GROUP:
             return queryset.responses()
         if value in Stance.values:
             return queryset.filter(attributions__stance=value).distinct()
@@ -51,8 +56,53 @@ class ResponseStanceFilter(admin.SimpleListFilter):
         return queryset.filter(stance=self.value()) if self.value() in RESPONSES else queryset
 
 
+class ClaimForm(forms.ModelForm):
+    """The first-reported date follows the claim's earliest article unless the box is ticked."""
+
+    class Meta:
+        model = Claim
+        fields = ("text", "slug", "about", "first_reported_on", "first_reported_by_editor")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.earliest = earliest_article_date(self.instance.pk)
+        field = self.fields.get("first_reported_on")
+        if field is None:
+            return
+        field.required = False
+        if self.instance.pk is None:
+            # Not today's date: a new claim is first reported by the article it is attached to.
+            self.initial["first_reported_on"] = None
+        follows = (
+            f"its earliest article, of {self.earliest:%Y-%m-%d}"
+            if self.earliest
+            else "the first article it is attached to"
+        )
+        field.help_text = f"Follows {follows}. To set another date, give it and tick the box below."
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        by_editor = cleaned.get("first_reported_by_editor")
+        given = cleaned.get("first_reported_on")
+        if by_editor and given is None:
+            self.add_error("first_reported_on", "Give the date you set, or untick the box below.")
+        elif not by_editor and given is not None and "first_reported_on" in self.changed_data:
+            follows = f" ({self.earliest:%Y-%m-%d})" if self.earliest else ""
+            self.add_error(
+                "first_reported_on",
+                "You changed the date but left “first-reported date set by an editor” "
+                "unticked: tick it to keep this date, or leave the date as it was to follow "
+                f"the earliest article{follows}.",
+            )
+        elif not by_editor:
+            # Followed: the earliest article's date, else what the claim had (a new claim: the
+            # day it is entered, until the first article carrying it is saved).
+            cleaned["first_reported_on"] = self.earliest or self.instance.first_reported_on or given
+        return cleaned
+
+
 @admin.register(Claim)
-class ClaimAdmin(admin.ModelAdmin):
+class ClaimAdmin(HistoryAdmin):
     list_display = ("short_text", "status", "first_reported_on", "attribution_count", "responses")
     list_filter = ("status", StanceFilter, "first_reported_on")
     search_fields = ("text", "slug")
@@ -61,7 +111,10 @@ class ClaimAdmin(admin.ModelAdmin):
     inlines = (VerdictInline, ClaimAttributionInline)
     show_full_result_count = False
     paginator = CappedCountPaginator
-    fields = ("text", "slug", "about", "status", "first_reported_on")
+    form = ClaimForm
+    fields = (
+        "text", "slug", "about", "status", "first_reported_on", "first_reported_by_editor",
+    )  # fmt: skip
     # The latest verdict sets the status (and the track records follow): rate the claim below.
     readonly_fields = ("status",)
 
@@ -138,12 +191,12 @@ class AttributionListMixin:
 
 
 @admin.register(Attribution)
-class AttributionAdmin(AttributionListMixin, admin.ModelAdmin):
+class AttributionAdmin(AttributionListMixin, HistoryAdmin):
     list_filter = ("stance", "anonymity")
 
 
 @admin.register(Response)
-class ResponseAdmin(AttributionListMixin, admin.ModelAdmin):
+class ResponseAdmin(AttributionListMixin, HistoryAdmin):
     """The design card's "denials": what sources did when asked, other than assert."""
 
     list_filter = (ResponseStanceFilter, "anonymity")

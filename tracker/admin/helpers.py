@@ -2,12 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any, cast
+
+from django.contrib.admin.options import InlineModelAdmin
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.paginator import Paginator
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models import (
+    Count,
+    ForeignKey,
+    IntegerField,
+    Manager,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
+from django.forms import ModelChoiceField, ModelForm
 from django.forms.models import BaseInlineFormSet
+from django.http import HttpRequest
 from django.utils.functional import cached_property
+
+# What ChoiceWidget.optgroups returns: (group name, options, index) for each group.
+Optgroups = list[tuple[str | None, list[dict[str, Any]], int | None]]
 
 
 class CappedCountPaginator(Paginator):
@@ -22,14 +40,19 @@ class CappedCountPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        # Only the rows' keys are counted: no ordering, no per-row annotations.
-        counted = self.object_list.order_by().values("pk")[: self.cap + 1].count()
+        # Only the rows' keys are counted: no ordering, no per-row annotations. The admin's
+        # changelist pages a QuerySet, never a list (the stubs type any sliceable sequence).
+        rows = cast("QuerySet[Any]", self.object_list)
+        counted = rows.order_by().values("pk")[: self.cap + 1].count()
         self.capped = counted > self.cap
         return min(counted, self.cap)
 
 
-def count_of(queryset: QuerySet, field: str) -> Coalesce:
-    """A correlated COUNT for the displayed rows only (a page), not a GROUP BY of the table."""
+def count_of(queryset: QuerySet[Any] | Manager[Any], field: str) -> Coalesce:
+    """A correlated COUNT for the displayed rows only (a page), not a GROUP BY of the table.
+
+    `queryset` is the rows to count (a QuerySet or a model's manager), `field` their foreign key
+    to the displayed model."""
     counted = (
         queryset.filter(**{field: OuterRef("pk")})
         .order_by()
@@ -51,7 +74,9 @@ class KnownAutocompleteSelect(AutocompleteSelect):
 
     known: dict[str, object] | None = None
 
-    def optgroups(self, name, value, attr=None):
+    def optgroups(
+        self, name: str, value: Sequence[str], attr: dict[str, Any] | None = None
+    ) -> Optgroups:
         selected = {str(v) for v in value if str(v) not in self.choices.field.empty_values}
         if not self.known or not selected or not selected <= self.known.keys():
             return super().optgroups(name, value, attr)
@@ -60,24 +85,28 @@ class KnownAutocompleteSelect(AutocompleteSelect):
             options.append(self.create_option(name, "", "", False, 0))
         for key in sorted(selected):
             label = self.choices.field.label_from_instance(self.known[key])
-            options.append(self.create_option(name, key, label, selected, len(options)))
+            options.append(self.create_option(name, key, label, True, len(options)))
         return [(None, options, 0)]
 
 
 class PreloadedRelationsFormSet(BaseInlineFormSet):
-    def _construct_form(self, i, **kwargs):
-        form = super()._construct_form(i, **kwargs)
+    def add_fields(self, form: ModelForm[Any], index: int | None) -> None:
+        # Formsets call add_fields once per form, with the form's instance (the row loaded
+        # with its relations) already in place: the public hook to reach every form.
+        super().add_fields(form, index)
         instance = form.instance
+        if instance.pk is None:
+            return
         for name, field in form.fields.items():
             widget = getattr(field.widget, "widget", field.widget)
-            if not isinstance(widget, KnownAutocompleteSelect) or instance.pk is None:
+            if not isinstance(widget, KnownAutocompleteSelect):
                 continue
             model_field = instance._meta.get_field(name)
-            if model_field.is_cached(instance):
+            # Only a foreign key caches its row; a widget on anything else keeps its own query.
+            if isinstance(model_field, ForeignKey) and model_field.is_cached(instance):
                 related = model_field.get_cached_value(instance)
                 if related is not None:
                     widget.known = {str(related.pk): related}
-        return form
 
 
 class KnownAutocompleteSelectMultiple(AutocompleteSelectMultiple):
@@ -85,7 +114,9 @@ class KnownAutocompleteSelectMultiple(AutocompleteSelectMultiple):
 
     known: dict[str, object] | None = None
 
-    def optgroups(self, name, value, attr=None):
+    def optgroups(
+        self, name: str, value: Sequence[str], attr: dict[str, Any] | None = None
+    ) -> Optgroups:
         selected = {str(v) for v in value if str(v) not in self.choices.field.empty_values}
         if not self.known or not selected or not selected <= self.known.keys():
             return super().optgroups(name, value, attr)
@@ -97,13 +128,17 @@ class KnownAutocompleteSelectMultiple(AutocompleteSelectMultiple):
         return [(None, options, 0)]
 
 
-class PreloadedAutocompleteInline:
-    """An inline whose autocompletes label their selected rows from the rows already loaded."""
+class PreloadedAutocompleteInline(InlineModelAdmin):
+    """An inline whose autocompletes label their selected rows from the rows already loaded.
+
+    Listed before StackedInline or TabularInline in an inline's bases."""
 
     formset = PreloadedRelationsFormSet
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+    def formfield_for_foreignkey(
+        self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> ModelChoiceField[Any] | None:
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if type(field.widget) is AutocompleteSelect:
+        if field is not None and type(field.widget) is AutocompleteSelect:
             field.widget.__class__ = KnownAutocompleteSelect
         return field

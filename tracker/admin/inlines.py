@@ -6,7 +6,11 @@ from django.contrib import admin
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 
-from tracker.admin.forms import AttributionForm, VerdictInlineForm
+from tracker.admin.forms import (
+    ArticleAttributionFormSet,
+    AttributionForm,
+    VerdictInlineForm,
+)
 from tracker.admin.helpers import PreloadedAutocompleteInline
 from tracker.models import (
     Attribution,
@@ -23,35 +27,33 @@ class AttributionInline(PreloadedAutocompleteInline, admin.StackedInline):
     autocomplete_fields = ("claim", "source", "article")
     fieldsets = (
         (None, {"fields": (("claim", "source", "article"), ("stance", "anonymity", "count"))}),
-        (None, {"fields": ("wording", ("quote", "passage"), ("span_start", "span_end"))}),
+        (None, {"fields": ("wording", ("quote", "passage"), "context")}),
     )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Attribution]:
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("claim", "source", "article")
-            .defer("article__body")
-        )
+        # With the article's text: each row shows its passage in its sentence.
+        return super().get_queryset(request).select_related("claim", "source", "article")
 
 
 class ClaimAttributionInline(AttributionInline):
     fk_name = "claim"
     fieldsets = (
         (None, {"fields": (("source", "article"), ("stance", "anonymity", "count"))}),
-        (None, {"fields": ("wording", ("quote", "passage"), ("span_start", "span_end"))}),
+        (None, {"fields": ("wording", ("quote", "passage"), "context")}),
     )
 
 
 class ArticleAttributionInline(AttributionInline):
     fk_name = "article"
+    formset = ArticleAttributionFormSet
     fieldsets = (
         (None, {"fields": (("claim", "source"), ("stance", "anonymity", "count"))}),
-        (None, {"fields": ("wording", ("quote", "passage"), ("span_start", "span_end"))}),
+        (None, {"fields": ("wording", ("quote", "passage"), "context")}),
     )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Attribution]:
-        # The article's own body is loaded once by the change form; the rows need not repeat it.
+        # The article's own body is loaded once by the change form and handed to every row by
+        # the formset; the rows need not repeat it.
         return super().get_queryset(request).select_related(None).select_related("claim", "source")
 
 

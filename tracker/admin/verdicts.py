@@ -7,7 +7,9 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.text import Truncator
 
+from tracker.admin.forms import VerdictTimeForm
 from tracker.admin.helpers import CappedCountPaginator, count_of
+from tracker.admin.history import HistoryAdmin
 from tracker.admin.inlines import EvidenceInline
 from tracker.models import (
     Evidence,
@@ -17,7 +19,8 @@ from tracker.models import (
 
 
 @admin.register(Verdict)
-class VerdictAdmin(admin.ModelAdmin):
+class VerdictAdmin(HistoryAdmin):
+    form = VerdictTimeForm
     list_display = ("claim_text", "rating", "rater", "rated_at", "evidence_count")
     list_filter = ("rating", "rated_at")
     list_select_related = ("claim", "rated_by")
@@ -39,7 +42,8 @@ class VerdictAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj: Verdict | None = None):
         # Moving a verdict to another claim would leave the first claim's status behind.
-        return ("claim", "rater") if obj is not None else ("rater",)
+        fixed = ("claim", "rater") if obj is not None else ("rater",)
+        return (*fixed, *super().get_readonly_fields(request, obj))
 
     def save_model(self, request: HttpRequest, obj: Verdict, form, change: bool) -> None:
         if not change:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, JsonResponse
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
-from rest_framework.views import exception_handler
+from rest_framework.views import exception_handler, set_rollback
+
+logger = logging.getLogger(__name__)
 
 # -- Errors: one shape for every error ---------------------------------------------------------
 
@@ -39,10 +43,20 @@ def error_map(detail: Any, path: str = "") -> dict[str, str]:
     return {path or getattr(detail, "code", None) or "error": str(detail)}
 
 
-def api_exception_handler(exc: Exception, context: dict) -> Response | None:
+def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF's handler (statuses, headers, rollback), with the body as {"errors": {...}}."""
     response = exception_handler(exc, context)
     if response is None:
+        if isinstance(exc, OperationalError | InterfaceError):
+            # The documented shape even when the database is away (restarting, overloaded): a
+            # client retries a 503; what went wrong inside is for the log, not the client.
+            logger.exception("The database failed during %s", context["request"].path)
+            set_rollback()
+            return Response(
+                {"errors": {"database": "The database is not answering; try again shortly."}},
+                status=503,
+                headers={"Retry-After": "5"},
+            )
         return None  # not an API error: a 500, as anywhere else
     data = response.data
     if not isinstance(getattr(exc, "detail", None), dict | list) and list(data) == ["detail"]:
@@ -51,17 +65,19 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
     return response
 
 
-def not_found(request: HttpRequest, *args, **kwargs) -> JsonResponse:
+def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
     """Any other path under /api/: a 404 in the API's error shape (not the HTML page)."""
     return JsonResponse(
         {"errors": {"not_found": "There is no API endpoint at this path."}}, status=404
     )
 
 
-ERRORS = {
+ERRORS: dict[int, str] = {
     400: "A field or parameter is wrong; each is named.",
-    401: "The token is unknown, or writing needs one.",
+    401: "The token is unknown or expired, or writing needs one.",
     403: "The account may not do this.",
-    404: "There is no such object (or page cursor).",
+    404: "There is no such object.",
     415: "The body must be JSON.",
+    429: "Too many wrong tokens from this address; try again after Retry-After seconds.",
+    503: "The database is not answering; try again shortly.",
 }

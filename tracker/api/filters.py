@@ -1,62 +1,137 @@
-"""The API's filters: the pages' FilterSet and the verdict and track-record filters."""
+"""The API's filters: django-filter's backend on the FilterSets of tracker/filtersets.py.
+
+The FilterSets are the pages' own, so a filter works the same on a page and in the API; their
+OpenAPI parameters come from them too (drf-spectacular's django-filter support, with what it
+cannot see added here: slug patterns, number bounds, which parameters may be left empty).
+"""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.contrib.django_filters import DjangoFilterExtension
+from drf_spectacular.plumbing import build_parameter_type
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions
-from rest_framework.filters import BaseFilterBackend
-from rest_framework.request import Request
 
-from tracker.api.serializers import MAX_ID
-from tracker.filtersets import RANKING_KINDS, AttributionFilterSet, RankingForm
-from tracker.models import (
-    ActorKind,
-    Attribution,
-    Rating,
-    SourceKind,
-)
+from tracker.filtersets import ActorFilter, FilterSet
 
 SLUG_REGEX = r"[-a-zA-Z0-9_]+"
 
 
-# -- Filters: the pages' FilterSet -------------------------------------------------------------
+class FilterBackend(DjangoFilterBackend):
+    """The view's `filterset_class` on a list's query string; a bad value is a 400 naming it.
 
-_FILTER_NOTES = {
-    "actor": "an actor's slug; the actors under it count too unless actor_exact=1",
-    "actor_exact": "1 or 0",
-    "stance": "repeatable; responses means denies, declined and no_response together",
-    "q": "words in the claim's text or its quotes",
-}
+    A view whose rows are of another model than its FilterSet's (the claims, filtered by their
+    attributions) has the FilterSet run on all of that model's rows and turns the valid
+    filterset into its rows itself: `filter_by(filterset)`.
+    """
+
+    def get_filterset_class(self, view: Any, queryset: QuerySet | None = None) -> Any:
+        # django-filter would also insist that the rows are of the FilterSet's model.
+        return getattr(view, "filterset_class", None)
+
+    # (DRF passes its Request, which django-filter's stubs call an HttpRequest.)
+    def get_filterset_kwargs(
+        self, request: HttpRequest, queryset: QuerySet, view: Any
+    ) -> dict[str, Any]:
+        kwargs = super().get_filterset_kwargs(request, queryset, view)
+        model = self.get_filterset_class(view)._meta.model
+        if queryset.model is not model:
+            kwargs["queryset"] = model._default_manager.all()
+        return kwargs
+
+    def filter_queryset(self, request: HttpRequest, queryset: QuerySet, view: Any) -> QuerySet:
+        if getattr(view, "action", None) != "list":
+            return queryset  # a detail is found by its key alone
+        filterset = self.get_filterset(request, queryset, view)
+        if not isinstance(filterset, FilterSet):  # no filterset_class: nothing to filter by
+            return queryset
+        if not filterset.is_valid():
+            raise exceptions.ValidationError(dict(filterset.error_messages()))
+        filter_by = getattr(view, "filter_by", None)
+        return filter_by(filterset) if filter_by is not None else filterset.qs
 
 
-def _filter_schema(field: django_filters.Filter) -> dict:
-    if isinstance(field, django_filters.MultipleChoiceFilter):
-        choices = [value for value, _label in field.extra["choices"]]
-        return {"type": "array", "items": {"type": "string", "enum": choices}}
-    if isinstance(field, django_filters.ModelChoiceFilter):  # (a ChoiceFilter too)
-        return {"type": "string", "pattern": f"^{SLUG_REGEX}$"}
-    if isinstance(field, django_filters.ChoiceFilter):
-        return {"type": "string", "enum": [value for value, _label in field.extra["choices"]]}
-    if isinstance(field, django_filters.BooleanFilter):
-        return {"type": "boolean"}
-    if isinstance(field, django_filters.DateFilter):
-        return {"type": "string", "format": "date"}
-    if isinstance(field, django_filters.NumberFilter):
-        # django-filter bounds numbers (at most 1e50 by default): the schema says so.
-        schema: dict[str, Any] = {"type": "number"}
-        for validator in field.field.validators:
-            if isinstance(validator, MinValueValidator | MaxValueValidator):
-                key = "maximum" if isinstance(validator, MaxValueValidator) else "minimum"
-                schema[key] = float(validator.limit_value)
-        return schema
-    return {"type": "string"}
+class FilterBackendSchema(DjangoFilterExtension):
+    """drf-spectacular's parameters for django-filter, plus what the FilterSets say besides.
+
+    Descriptions are the filter's label and help text; a slug filter gets the slug pattern; a
+    number its bounds (django-filter caps numbers at 1e50); and a filter that reads an empty
+    value as "no filter" (`actor=`, as a page's form sends it) says so with allowEmptyValue.
+    """
+
+    target_class = "tracker.api.filters.FilterBackend"
+    priority = 1  # before drf-spectacular's own extension for DjangoFilterBackend
+
+    def resolve_filter_field(
+        self,
+        auto_schema: Any,
+        model: Any,
+        filterset_class: Any,
+        field_name: str,
+        filter_field: django_filters.Filter,
+    ) -> list[dict]:
+        if _is_slug(filter_field):
+            parameters = [
+                build_parameter_type(
+                    name=field_name,
+                    location=OpenApiParameter.QUERY,
+                    schema={"type": "string", "pattern": f"^{SLUG_REGEX}$"},
+                    description=_description(filter_field),
+                )
+            ]
+        else:
+            parameters = super().resolve_filter_field(
+                auto_schema, model, filterset_class, field_name, filter_field
+            )
+        for parameter in parameters:
+            schema = parameter["schema"]
+            if isinstance(filter_field, django_filters.NumberFilter):
+                # The form field decides what is accepted: a whole number, or any (django-filter's
+                # default, a decimal), whatever the model field is.
+                field = filter_field.field
+                whole = isinstance(field, forms.IntegerField) and not isinstance(
+                    field, forms.DecimalField | forms.FloatField
+                )
+                schema["type"] = "integer" if whole else "number"
+                schema.update(_bounds(field))
+            if _accepts_empty(filter_field):
+                parameter["allowEmptyValue"] = True
+        return parameters
+
+    def _get_field_description(self, filter_field: django_filters.Filter, description: Any) -> str:
+        described = super()._get_field_description(filter_field, description) or ""
+        notes = filter_field.extra.get("help_text")
+        if notes and filter_field.label:
+            return f"{filter_field.label}: {described}"  # (described starts with the notes)
+        return described
+
+
+def _is_slug(field: django_filters.Filter) -> bool:
+    return isinstance(field, ActorFilter) or field.extra.get("to_field_name") == "slug"
+
+
+def _description(field: django_filters.Filter) -> str:
+    notes = field.extra.get("help_text")
+    return ": ".join(str(part) for part in (field.label, notes) if part)
+
+
+def _bounds(field: forms.Field) -> dict[str, float]:
+    bounds: dict[str, float] = {}
+    for validator in field.validators:
+        if isinstance(validator, MinValueValidator | MaxValueValidator):
+            key = "maximum" if isinstance(validator, MaxValueValidator) else "minimum"
+            limit = validator.limit_value
+            bounds[key] = limit if isinstance(limit, int) else float(limit)
+    return bounds
 
 
 def _accepts_empty(field: django_filters.Filter) -> bool:
@@ -67,148 +142,3 @@ def _accepts_empty(field: django_filters.Filter) -> bool:
     except DjangoValidationError:
         return False
     return True
-
-
-class AttributionFilterBackend(BaseFilterBackend):
-    """AttributionFilterSet (the pages' filters) on the query string; a bad value is a 400.
-
-    The view turns the valid filterset into its rows (`filter_by`): the attributions that match,
-    or the claims with at least one matching attribution.
-    """
-
-    def filter_queryset(self, request: Request, queryset: QuerySet, view) -> QuerySet:
-        if getattr(view, "action", None) != "list":
-            return queryset
-        filterset = AttributionFilterSet(request.query_params, queryset=Attribution.objects.all())
-        if not filterset.is_valid():
-            raise exceptions.ValidationError(dict(filterset.error_messages()))
-        rows = view.filter_by(filterset)
-        article = filterset.form.cleaned_data.get("article")
-        if article is not None and abs(article) > MAX_ID:
-            # No article has an id that large, and SQLite cannot even compare with one.
-            return rows.none()
-        return rows
-
-    def get_schema_operation_parameters(self, view) -> list[dict]:
-        parameters = []
-        for name, field in AttributionFilterSet.base_filters.items():
-            parameter = {
-                "name": name,
-                "in": "query",
-                "required": False,
-                "description": ": ".join(filter(None, [str(field.label), _FILTER_NOTES.get(name)])),
-                "schema": _filter_schema(field),
-            }
-            if parameter["schema"]["type"] == "array":
-                parameter.update(style="form", explode=True)
-            if _accepts_empty(field):
-                parameter["allowEmptyValue"] = True  # "actor=" is no filter, as on the pages
-            parameters.append(parameter)
-        return parameters
-
-
-class VerdictFilterBackend(BaseFilterBackend):
-    """`claim` (an id) and `rating` on the verdict list; a bad value is a 400 naming it."""
-
-    def filter_queryset(self, request: Request, queryset: QuerySet, view) -> QuerySet:
-        if getattr(view, "action", None) != "list":
-            return queryset
-        errors: dict[str, str] = {}
-        claim = request.query_params.get("claim", "")
-        if claim:
-            if not re.fullmatch(r"[0-9]+", claim) or int(claim) < 1:
-                errors["claim"] = f"{claim!r} is not a claim id (a whole number of 1 or more)."
-            elif int(claim) > MAX_ID:
-                queryset = queryset.none()  # no claim has such an id (SQLite cannot compare it)
-            else:
-                queryset = queryset.filter(claim_id=int(claim))
-        rating = request.query_params.get("rating", "")
-        if rating:
-            if rating in Rating.values:
-                queryset = queryset.filter(rating=rating)
-            else:
-                errors["rating"] = f"{rating!r} is not one of {', '.join(Rating.values)}."
-        if errors:
-            raise exceptions.ValidationError(errors)
-        return queryset
-
-    def get_schema_operation_parameters(self, view) -> list[dict]:
-        return [
-            {
-                "name": "claim",
-                "in": "query",
-                "required": False,
-                "description": "The claim's id: only its verdicts",
-                "schema": {"type": "integer", "minimum": 1},
-                "allowEmptyValue": True,
-            },
-            {
-                "name": "rating",
-                "in": "query",
-                "required": False,
-                "description": "Only the verdicts with this rating",
-                "schema": {"type": "string", "enum": Rating.values},
-                "allowEmptyValue": True,
-            },
-        ]
-
-
-class TrackRecordForm(RankingForm):
-    """The /credibility/ page's parameters, and `all` (records too short to rank as well)."""
-
-    all = forms.TypedChoiceField(
-        choices=[(v, v) for v in ("", "1", "0", "true", "false")],
-        coerce=lambda value: value in ("1", "true"),
-        empty_value=False,
-        required=False,
-        error_messages={"invalid_choice": "Give 1 or 0 (true or false), not %(value)s."},
-    )
-
-
-class TrackRecordFilterBackend(BaseFilterBackend):
-    """The /credibility/ page's rules (`kind`, `actor`; enough record unless `all`); 400s."""
-
-    NOTES = {
-        "kind": "a source kind or an actor kind (person is both)",
-        "actor": "an actor's slug: the records under it (its sources, its sub-actors', "
-        "and its sub-actors themselves)",
-        "all": "1 to list the records too short to rank as well (0 by default)",
-    }
-
-    def filter_queryset(self, request: Request, queryset: QuerySet, view) -> QuerySet:
-        if getattr(view, "action", None) != "list":
-            return queryset
-        form = TrackRecordForm(request.query_params)
-        if not form.is_valid():
-            raise exceptions.ValidationError(
-                {name: " ".join(errors) for name, errors in form.errors.items()}
-            )
-        kind, actor = form.cleaned_data["kind"], form.cleaned_data["actor"]
-        sources, actors = Q(source__isnull=False), Q(actor__isnull=False)
-        if kind:
-            # A kind that only sources have (anonymous) leaves out the actors, and the other way on.
-            sources &= Q(source__kind=kind) if kind in SourceKind.values else Q(pk__in=[])
-            actors &= Q(actor__kind=kind) if kind in ActorKind.values else Q(pk__in=[])
-        if actor is not None:
-            sources &= Q(source__actor__path__startswith=actor.path)
-            actors &= Q(actor__path__startswith=actor.path) & ~Q(actor=actor)
-        queryset = queryset.filter(sources | actors)
-        return queryset if form.cleaned_data["all"] else queryset.enough()
-
-    def get_schema_operation_parameters(self, view) -> list[dict]:
-        schemas = {
-            "kind": {"type": "string", "enum": [value for value, _label in RANKING_KINDS]},
-            "actor": {"type": "string", "pattern": f"^{SLUG_REGEX}$"},
-            "all": {"type": "boolean"},
-        }
-        return [
-            {
-                "name": name,
-                "in": "query",
-                "required": False,
-                "description": self.NOTES[name],
-                "schema": schema,
-                "allowEmptyValue": True,
-            }
-            for name, schema in schemas.items()
-        ]

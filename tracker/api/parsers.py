@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import IO, Any
+
 from rest_framework import exceptions
 from rest_framework.parsers import JSONParser
 
@@ -11,9 +14,14 @@ from rest_framework.parsers import JSONParser
 class StrictJSONParser(JSONParser):
     """JSON whose strings are real text: a lone surrogate ("\\ud800") cannot be stored anywhere."""
 
-    def parse(self, stream, media_type=None, parser_context=None):
+    def parse(
+        self,
+        stream: IO[Any],
+        media_type: str | None = None,
+        parser_context: Mapping[str, Any] | None = None,
+    ) -> dict[str, Any]:
         data = super().parse(stream, media_type, parser_context)
-        stack = [data]
+        stack: list[Any] = [data]
         while stack:
             item = stack.pop()
             if isinstance(item, str):

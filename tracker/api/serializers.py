@@ -4,8 +4,9 @@ verdicts and track records."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
-from django.db.models import F, QuerySet
+from django.db.models import F
 from django.db.models.functions import Substr
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -19,6 +20,8 @@ from tracker.models import (
     TrackRecord,
     Verdict,
 )
+from tracker.models.verdicts import Evidence
+from tracker.querysets import AttributionQuerySet
 
 # PositiveIntegerField's ceiling on PostgreSQL (SQLite's is higher): above it the row cannot be
 # PositiveIntegerField's ceiling on PostgreSQL (SQLite's is higher): above it the row cannot be
@@ -28,7 +31,7 @@ MAX_ID = 2**63 - 1
 _SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
 
 
-def attribution_rows(attributions: QuerySet[Attribution]) -> QuerySet[Attribution]:
+def attribution_rows(attributions: AttributionQuerySet) -> AttributionQuerySet:
     """Attributions with everything a row shows, and the passage cut out by the database."""
     return attributions.for_list().annotate(
         passage_text=Substr("article__body", F("span_start") + 1, F("span_end") - F("span_start"))
@@ -101,8 +104,13 @@ ATTRIBUTION_FIELDS = [
 ]
 
 
+# DRF reads declared fields from the class body, so an API field named "source" or "label" is a
+# class attribute that shadows Field.source or Field.label, which the stubs type as text: those
+# few lines carry an ignore[assignment].
+
+
 class _AttributionBase(ReadOnlyModelSerializer):
-    source = SourceRefSerializer()
+    source = SourceRefSerializer()  # type: ignore[assignment]  # the API field "source" (above)
     passage = serializers.CharField(
         source="passage_text", help_text="The article's words the attribution rests on."
     )
@@ -161,10 +169,10 @@ class EvidenceSerializer(serializers.Serializer):
         help_text="What the evidence is: an article in the tracker, an attribution, or a web page."
     )
     href = serializers.CharField(read_only=True, help_text="Where a reader follows it.")
-    label = serializers.CharField(read_only=True)
+    label = serializers.CharField(read_only=True)  # type: ignore[assignment]  # (see above)
 
     @extend_schema_field({"type": "string", "enum": ["article", "attribution", "url"]})
-    def get_kind(self, evidence) -> str:
+    def get_kind(self, evidence: Evidence) -> str:
         return evidence.key[0]
 
 
@@ -227,7 +235,7 @@ class TrackRecordSerializer(ReadOnlyModelSerializer):
 class RankedTrackRecordSerializer(TrackRecordSerializer):
     """A source's or an actor's track record (one of source and actor is null)."""
 
-    source = SourceRefSerializer(allow_null=True)
+    source = SourceRefSerializer(allow_null=True)  # type: ignore[assignment]  # (see above)
     actor = ActorRefSerializer(allow_null=True)
 
     class Meta(TrackRecordSerializer.Meta):
@@ -285,7 +293,9 @@ class SourceDetailSerializer(SourceSerializer):
 class ActorSerializer(ReadOnlyModelSerializer):
     parent = ActorRefSerializer(allow_null=True)
     children = ActorRefSerializer(many=True, help_text="The actors directly under this one.")
-    aliases = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+    aliases: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="name", many=True, read_only=True
+    )
     page_url = serializers.CharField(source="get_absolute_url")
 
     class Meta:
@@ -334,7 +344,9 @@ class ArticleDetailSerializer(ArticleSerializer):
 
 
 class ErrorSerializer(serializers.Serializer):
-    errors = serializers.DictField(
+    # The error body's one key; it shadows Serializer.errors, which only a serializer given input
+    # reads, and this one only documents the body (api/errors.py writes it).
+    errors = serializers.DictField(  # type: ignore[assignment]
         child=serializers.CharField(),
         help_text="What is wrong, by field or parameter (nested fields joined with dots, e.g. "
         '"attributions.0.passage"); errors about the whole request by their code '

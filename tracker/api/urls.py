@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.urls import path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from tracker.api import views as api
 from tracker.api.errors import not_found
+from tracker.api.schema import SchemaView
 
 app_name = "api"
 
@@ -23,8 +24,8 @@ router.register("verdicts", api.VerdictViewSet, basename="verdict")
 router.register("track-records", api.TrackRecordViewSet, basename="track-record")
 
 urlpatterns = [
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("schema/", SchemaView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     *router.urls,
     # Anything else under /api/ (ending in a slash, so APPEND_SLASH still redirects the rest)
     # is a 404 in the API's error shape.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.urls import reverse
@@ -11,12 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from articles.models import Article, Outlet
-from tracker.api.filters import (
-    SLUG_REGEX,
-    AttributionFilterBackend,
-    TrackRecordFilterBackend,
-    VerdictFilterBackend,
-)
+from tracker.api.filters import SLUG_REGEX, FilterBackend
 from tracker.api.pagination import KeysetPagination
 from tracker.api.parsers import StrictJSONParser
 from tracker.api.schema import ApiSchema, ReadAnyoneWriteEditors
@@ -36,7 +33,7 @@ from tracker.api.serializers import (
     attribution_rows,
 )
 from tracker.api.writers import ArticleWriteSerializer
-from tracker.filtersets import AttributionFilterSet
+from tracker.filtersets import AttributionFilterSet, TrackRecordFilterSet, VerdictFilterSet
 from tracker.models import (
     Actor,
     Attribution,
@@ -46,6 +43,7 @@ from tracker.models import (
     TrackRecord,
     Verdict,
 )
+from tracker.querysets import AttributionQuerySet
 
 # -- Endpoints ---------------------------------------------------------------------------------
 
@@ -81,7 +79,8 @@ class ClaimViewSet(ReadOnlyViewSet):
     """
 
     queryset = Claim.objects.all()
-    filter_backends = [AttributionFilterBackend]
+    filter_backends = [FilterBackend]
+    filterset_class = AttributionFilterSet
     ordering = ("-first_reported_on", "-id")
 
     def get_serializer_class(self):
@@ -102,7 +101,9 @@ class ClaimViewSet(ReadOnlyViewSet):
 
 
 def _attributions(attributions: QuerySet[Attribution], to_attr: str) -> Prefetch:
-    rows = attribution_rows(attributions).order_by("article__published_on", "span_start", "id")
+    rows = attribution_rows(cast(AttributionQuerySet, attributions)).order_by(
+        "article__published_on", "span_start", "id"
+    )
     return Prefetch("attributions", queryset=rows, to_attr=to_attr)
 
 
@@ -112,13 +113,11 @@ class AttributionViewSet(ReadOnlyViewSet):
 
     queryset = Attribution.objects.all()
     serializer_class = AttributionSerializer
-    filter_backends = [AttributionFilterBackend]
+    filter_backends = [FilterBackend]
+    filterset_class = AttributionFilterSet
 
     def get_queryset(self) -> QuerySet[Attribution]:
         return attribution_rows(Attribution.objects.all())
-
-    def filter_by(self, filterset: AttributionFilterSet) -> QuerySet[Attribution]:
-        return attribution_rows(filterset.qs)
 
 
 @extend_schema(tags=["sources"])
@@ -225,7 +224,8 @@ class VerdictViewSet(ReadOnlyViewSet):
 
     queryset = Verdict.objects.all()
     serializer_class = VerdictSerializer
-    filter_backends = [VerdictFilterBackend]
+    filter_backends = [FilterBackend]
+    filterset_class = VerdictFilterSet
     ordering = ("-rated_at", "-id")
 
     def get_queryset(self) -> QuerySet[Verdict]:
@@ -239,7 +239,8 @@ class TrackRecordViewSet(mixins.ListModelMixin, ApiViewSet):
 
     queryset = TrackRecord.objects.all()
     serializer_class = RankedTrackRecordSerializer
-    filter_backends = [TrackRecordFilterBackend]
+    filter_backends = [FilterBackend]
+    filterset_class = TrackRecordFilterSet
     ordering = ("-score", "-lower", "-scored", "id")
 
     def get_queryset(self) -> QuerySet[TrackRecord]:

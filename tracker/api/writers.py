@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django.db import transaction
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from simple_history.utils import bulk_create_with_history
 
+from articles.history import recorded_as
 from articles.models import Article, Outlet
 from articles.slugs import unique_slug
-
-# PositiveIntegerField's ceiling on PostgreSQL (SQLite's is higher): above it the row cannot be
-from tracker.api.serializers import _SLUG, MAX_ID, MAX_INT
+from articles.text import normalise_text, normalised_offset
+from tracker import spans
+from tracker.api.serializers import _SLUG, MAX_ID, MAX_INT  # MAX_INT: PostgreSQL's int ceiling
+from tracker.counters import attributions_added
+from tracker.dates import follow_first_reports
 from tracker.models import (
     Anonymity,
     Attribution,
@@ -129,7 +132,8 @@ class AttributionWriteSerializer(serializers.Serializer):
         required=False,
         trim_whitespace=False,
         help_text="The words of the body the attribution rests on; they must occur there once "
-        "(or give span_start and span_end).",
+        "(or give span_start and span_end). Typographic and straight quotes, dashes and runs of "
+        "whitespace count as the same; the span stored is the body's own text.",
     )
     span_start = NumberField(min_value=0, max_value=MAX_INT, required=False)
     span_end = NumberField(min_value=1, max_value=MAX_INT, required=False)
@@ -141,7 +145,7 @@ class AttributionWriteSerializer(serializers.Serializer):
                 "Give one of claim (an existing claim's id) and claim_text (a new one)."
             )
         if "passage" not in attrs and ("span_start" not in attrs or "span_end" not in attrs):
-            errors["passage"] = "Give the passage (or span_start and span_end)."
+            errors["passage"] = f"{spans.MISSING_PASSAGE} (Or give span_start and span_end.)"
         # Placed in the article's body here, item by item, so that one request names every
         # misplaced passage at once (the body itself is checked by the article's serializer).
         data = self.root.initial_data
@@ -153,34 +157,32 @@ class AttributionWriteSerializer(serializers.Serializer):
         return attrs
 
 
-def locate(body: str, item: dict) -> dict[str, str]:
-    """Fill in span_start/span_end from the passage (the seed loader's rules); errors by field."""
-    passage, start, end = item.get("passage"), item.get("span_start"), item.get("span_end")
-    if passage is not None:
-        hits = [m.start() for m in re.finditer(re.escape(passage), body)]
-        if not hits:
-            return {"passage": "Not found in the article body."}
-        if len(hits) > 1 and start is None:
-            return {
-                "passage": f"Occurs {len(hits)} times in the article body; make it longer or give "
-                "span_start and span_end."
-            }
-        found = start if start in hits else hits[0]
-        if (start, end) != (None, None) and (start, end) != (found, found + len(passage)):
-            return {
-                "span_start": f"{start}..{end} disagrees with the passage, found at "
-                f"{', '.join(f'{h}..{h + len(passage)}' for h in hits)}."
-            }
-        start, end = found, found + len(passage)
-    if end <= start:
-        return {"span_end": f"The span must end after it starts ({start}..{end})."}
-    if end > len(body):
-        return {"span_end": f"{end} is past the end of the article body ({len(body)} characters)."}
-    quote = item.get("quote") or ""
-    if quote and quote not in body[start:end]:
-        where = "is in the body but outside the passage" if quote in body else "is not in the body"
-        return {"quote": f"The quote {where}."}
-    item["span_start"], item["span_end"] = start, end
+def locate(raw_body: str, item: dict) -> dict[str, str]:
+    """Fill in span_start/span_end from the passage (tracker/spans.py's rules); errors by field.
+
+    The body is placed into as it will be stored (articles/text.py); explicit spans count in the
+    body as it was sent, and are moved with it.
+    """
+    body = normalise_text(raw_body)
+    start, end = item.get("span_start"), item.get("span_end")
+    if body != raw_body:
+        start = None if start is None else normalised_offset(raw_body, start)
+        end = None if end is None else normalised_offset(raw_body, end)
+    try:
+        placed = spans.locate(
+            body,
+            passage=item.get("passage"),
+            start=start,
+            end=end,
+            quote=item.get("quote") or "",
+            wording=item.get("wording") or "",
+            choose_hint=" (or give span_start and span_end)",
+        )
+    except spans.SpanError as exc:
+        return exc.errors
+    item["span_start"], item["span_end"] = placed.start, placed.end
+    if placed.quote:
+        item["quote"] = placed.quote  # as the article has it
     return {}
 
 
@@ -196,15 +198,31 @@ class ArticleWriteSerializer(serializers.Serializer):
     body = TextField(trim_whitespace=False)
     attributions = AttributionWriteSerializer(many=True, required=False, default=list)
 
+    def validate_body(self, value: str) -> str:
+        body = normalise_text(value)
+        if not body:
+            raise serializers.ValidationError("The body is empty.")
+        return body
+
     def validate(self, attrs: dict) -> dict:
         problems: list[dict[str, str]] = []
         seen: dict[tuple, int] = {}
         for index, item in enumerate(attrs["attributions"]):
             claim = item.get("claim")
-            key = (claim.pk if claim else item["claim_text"], item["source"].pk, item["stance"])
+            # The same source may support a claim twice in one article (the lede and the body),
+            # but not twice from the same place.
+            key = (
+                claim.pk if claim else item["claim_text"],
+                item["source"].pk,
+                item["stance"],
+                item.get("span_start"),
+            )
             if key in seen:
                 problems.append(
-                    {"stance": f"The same claim, source and stance as attributions.{seen[key]}."}
+                    {
+                        "stance": "The same claim, source and stance at the same place in the "
+                        f"article as attributions.{seen[key]}."
+                    }
                 )
             else:
                 seen[key] = index
@@ -215,7 +233,11 @@ class ArticleWriteSerializer(serializers.Serializer):
 
     def create(self, validated: dict) -> Article:
         items = validated.pop("attributions")
-        with transaction.atomic():
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        user = user if user is not None and user.is_authenticated else None
+        # Every row written here has a history row naming the API and the token's editor.
+        with transaction.atomic(), recorded_as("API", user=user):
             article = Article.objects.create(
                 slug=unique_slug(Article, validated["title"]), **validated
             )
@@ -245,9 +267,11 @@ class ArticleWriteSerializer(serializers.Serializer):
                         span_end=item["span_end"],
                     )
                 )
-            Attribution.objects.bulk_create(rows)
-            # A claim was first reported by its earliest article, as the seed loader has it.
-            Claim.objects.filter(
-                pk__in={row.claim_id for row in rows}, first_reported_on__gt=article.published_on
-            ).update(first_reported_on=article.published_on)
+            bulk_create_with_history(
+                rows, Attribution, default_user=user, default_change_reason="API"
+            )
+            # A bulk insert sends no signals: count the rows as a save would have.
+            attributions_added([row.pk for row in rows])
+            # A claim was first reported by its earliest article (unless an editor set it).
+            follow_first_reports(claim_ids={row.claim_id for row in rows})
         return article

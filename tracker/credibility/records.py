@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import F, OuterRef, Q, Subquery, Value
+from django.db.models import OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -19,7 +19,6 @@ from tracker.models import (
     Actor,
     Attribution,
     Claim,
-    DataVersion,
     Source,
     TrackRecord,
     Verdict,
@@ -118,7 +117,8 @@ def actor_counts(
     statements read to the sub-trees that hold them.
     """
     t = _tables()
-    where, params = "", []
+    where = ""
+    params: list[str | int] = []
     if actor_ids is not None:
         if not actor_ids:
             return {}
@@ -204,11 +204,7 @@ def recompute_all() -> Recomputed:
         _write(sources=sources, actors=actors, now=now)
         # Whoever has no statement on a rated claim any more has no record.
         removed, _ = TrackRecord.objects.exclude(updated_at=now).delete()
-        # Pages are kept under the data version, which the triggers raise on writes to the
-        # claims, not to the records: raise it here, or a page kept between a bulk status
-        # update and this recompute would show the old records. (A verdict's own refresh
-        # happens in the same transaction as its status update, so it needs nothing more.)
-        DataVersion.objects.filter(pk=1).update(version=F("version") + 1)
+        # Pages that show records are retired by these writes themselves (tracker/caching.py).
     return Recomputed(sources=len(sources), actors=len(actors), removed=removed)
 
 

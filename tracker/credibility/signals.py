@@ -6,6 +6,8 @@ Signals rather than save()/delete(), so that queryset deletes and cascades are c
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
@@ -15,7 +17,9 @@ from tracker.models import Attribution, Verdict
 
 @receiver(post_save, sender=Verdict)
 @receiver(post_delete, sender=Verdict)
-def _verdict_changed(sender, instance: Verdict, raw: bool = False, **kwargs) -> None:
+def _verdict_changed(
+    sender: type[Verdict], instance: Verdict, raw: bool = False, **kwargs: Any
+) -> None:
     if raw:
         return
     status = apply_verdicts(claim_ids=[instance.claim_id])
@@ -24,8 +28,12 @@ def _verdict_changed(sender, instance: Verdict, raw: bool = False, **kwargs) -> 
 
 
 @receiver(pre_save, sender=Attribution)
-def _attribution_before(sender, instance: Attribution, raw: bool = False, **kwargs) -> None:
+def _attribution_before(
+    sender: type[Attribution], instance: Attribution, raw: bool = False, **kwargs: Any
+) -> None:
     # An edit may move an attribution to another source or claim: the old ones need a refresh.
+    # The old keys ride on the instance from pre_save to post_save: the one object both signals
+    # are given, and it lives exactly as long as the save (a private name on no model field).
     if raw or instance._state.adding or instance.pk is None:
         return
     instance._credibility_was = (  # type: ignore[attr-defined]
@@ -35,7 +43,9 @@ def _attribution_before(sender, instance: Attribution, raw: bool = False, **kwar
 
 @receiver(post_save, sender=Attribution)
 @receiver(post_delete, sender=Attribution)
-def _attribution_changed(sender, instance: Attribution, raw: bool = False, **kwargs) -> None:
+def _attribution_changed(
+    sender: type[Attribution], instance: Attribution, raw: bool = False, **kwargs: Any
+) -> None:
     if raw:
         return
     sources, claims = {instance.source_id}, {instance.claim_id}

@@ -91,7 +91,8 @@ def _statements(
     index, each checked for a matching attribution), so that a large actor's sub-tree is not
     sorted whole; PostgreSQL wants the ORDER BY columns selected, as they are, with DISTINCT.
     """
-    claims, rows, statuses = Q(), Q(), set()
+    claims, rows = Q(), Q()
+    statuses: set[str] = set()
     for stances, wanted in pairs:
         matching = attributions.filter(claim=OuterRef("pk"), stance__in=stances)
         claims |= Q(status__in=wanted) & Q(Exists(matching))

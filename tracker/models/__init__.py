@@ -2,18 +2,20 @@
 
 from tracker.choices import ActorKind, Anonymity, ClaimStatus, Rating, SourceKind, Stance
 from tracker.models.actors import Actor, ActorAlias, Source
-from tracker.models.claims import Attribution, Claim, DataVersion, Response
+from tracker.models.claims import Attribution, Claim, Response
+from tracker.models.counters import ActorStanceCount, AttributionTally
 from tracker.models.verdicts import Evidence, TrackRecord, Verdict
 
 __all__ = [
     "Actor",
     "ActorAlias",
     "ActorKind",
+    "ActorStanceCount",
     "Anonymity",
     "Attribution",
+    "AttributionTally",
     "Claim",
     "ClaimStatus",
-    "DataVersion",
     "Evidence",
     "Rating",
     "Response",

@@ -104,6 +104,12 @@ class Actor(models.Model):
             )
         )
 
+    def subtree_stance_counts(self) -> dict[str, int]:
+        """Attributions to the sources of this actor and of the actors under it, by stance:
+        read from the counts kept with the data (tracker/counters.py), one small query."""
+        rows = self.stance_counts.order_by().values_list("stance").annotate(models.Sum("subtree"))
+        return {stance: n for stance, n in rows if n}
+
     @property
     def ancestor_ids(self) -> list[int]:
         return [int(part) for part in self.path.strip("/").split("/") if part][:-1]

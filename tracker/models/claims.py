@@ -13,10 +13,10 @@ from simple_history.models import HistoricalRecords
 
 from articles.models import Article
 from articles.slugs import unique_slug
+from tracker import spans
 from tracker.choices import RESPONSES, Anonymity, ClaimStatus, Stance
 from tracker.models.actors import Actor, Source
 from tracker.querysets import AttributionQuerySet, ClaimQuerySet
-from tracker.spans import span_errors
 
 
 class ClaimManager(models.Manager.from_queryset(ClaimQuerySet)):
@@ -55,9 +55,17 @@ class Claim(models.Model):
     search_vector = SearchVectorField(null=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Kept by tracker/counters.py in the writer's transaction, so lists read a column instead
+    # of counting attributions: their number, their distinct sources (the "most sourced"
+    # order) and the responses among them.
+    attribution_total = models.PositiveIntegerField(default=0, db_default=0, editable=False)
+    source_total = models.PositiveIntegerField(default=0, db_default=0, editable=False)
+    response_total = models.PositiveIntegerField(default=0, db_default=0, editable=False)
 
     objects = ClaimManager()
-    history = HistoricalRecords(excluded_fields=["search_vector"])
+    history = HistoricalRecords(
+        excluded_fields=["search_vector", "attribution_total", "source_total", "response_total"]
+    )
 
     class Meta:
         ordering = ["-first_reported_on", "-id"]
@@ -71,6 +79,8 @@ class Claim(models.Model):
             models.Index(fields=["status"], name="claim_status"),
             # The claim list's default order, walked from the newest (keyset pages).
             models.Index(fields=["-first_reported_on", "-id"], name="claim_newest"),
+            # The "most sourced" order, walked from the top (keyset pages).
+            models.Index(fields=["-source_total", "-id"], name="claim_most_sourced"),
         ]
 
     def __str__(self) -> str:
@@ -173,11 +183,17 @@ class Attribution(models.Model):
         return self.article.body[self.span_start : self.span_end]
 
     def clean(self) -> None:
-        errors = span_errors(
-            body=self.article.body if self.article_id else None,
-            span_start=self.span_start,
-            span_end=self.span_end,
+        # No span (a form that could not place the passage) or no article: the fields' own
+        # errors already say so. Otherwise the span, its quote and its wording are checked by
+        # the rules every writer uses (tracker/spans.py).
+        if self.span_start is None or self.span_end is None or not self.article_id:
+            return
+        errors = spans.check(
+            self.article.body,
+            self.span_start,
+            self.span_end,
             quote=self.quote,
+            wording=self.wording,
         )
         if errors:
             raise ValidationError(errors)
@@ -190,17 +206,3 @@ class Response(Attribution):
         proxy = True
         verbose_name = "response"
         verbose_name_plural = "responses (denials, declines, non-responses)"
-
-
-class DataVersion(models.Model):
-    """One row whose version database triggers change on every write (migration 0004).
-
-    Cached counts are keyed by it (tracker/caching.py), so a cache entry can never outlive the
-    data it was computed from, whichever process or code path wrote.
-    """
-
-    id = models.PositiveSmallIntegerField(primary_key=True)
-    version = models.BigIntegerField(default=1)
-
-    def __str__(self) -> str:
-        return f"data version {self.version}"

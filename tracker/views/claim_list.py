@@ -3,37 +3,29 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
-from typing import Any
 
 from django.db.models import (
-    Count,
-    IntegerField,
-    OuterRef,
     Prefetch,
-    Q,
     QuerySet,
-    Subquery,
-    Value,
 )
-from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from tracker.caching import cache_key, cached
 from tracker.choices import RESPONSES_GROUP, STANCE_FILTER_CHOICES, Stance
+from tracker.filtersets import CLAIM_IDS_CAP, AttributionFilterSet
 from tracker.models import (
     Anonymity,
     Attribution,
     Claim,
     ClaimStatus,
 )
+from tracker.pagination import BadCursor, keyset_page
 from tracker.views.errors import BadParameters, bad_request
 from tracker.views.exports import export_attributions
-from tracker.views.facets import _active_filters, _facets, facet_counts
-from tracker.views.params import _choice, _filter_params, _filterset, querystring
+from tracker.views.facets import FACET_SAMPLE, _active_filters, _facets, facet_counts
+from tracker.views.params import _choice, _filterset, querystring
 
 PAGE_SIZE = 25
 SORTS = {"newest": "Newest first", "most_sourced": "Most sourced first"}
@@ -71,53 +63,43 @@ class ClaimRow:
 # -- Keyset pagination ------------------------------------------------------------------------
 
 
-def _sorted(claims: QuerySet[Claim], sort: str) -> tuple[QuerySet[Claim], str]:
+def _sorted(claims: QuerySet[Claim], sort: str) -> tuple[QuerySet[Claim], tuple[str, ...]]:
+    """The claims with what the sort reads, and the sort (ending in the unique id)."""
     if sort == "most_sourced":
-        sources = (
-            Attribution.objects.filter(claim=OuterRef("pk"))
-            .order_by()
-            .values("claim")
-            .annotate(n=Count("source", distinct=True))
-            .values("n")
-        )
-        claims = claims.annotate(
-            n_sources=Coalesce(Subquery(sources, output_field=IntegerField()), Value(0))
-        )
-        return claims.order_by("-n_sources", "-id"), "n_sources"
-    return claims.order_by("-first_reported_on", "-id"), "first_reported_on"
+        # The distinct sources kept on each claim (tracker/counters.py), on its own index.
+        return claims, ("-source_total", "-id")
+    return claims, ("-first_reported_on", "-id")
 
 
-def _after_cursor(claims: QuerySet[Claim], key: str, cursor: str) -> QuerySet[Claim]:
-    """Rows after the cursor "value.id": a range on an index, so page 1,000 costs as page 1."""
+def _page(
+    request: HttpRequest, claims: QuerySet[Claim], sort: str, size: int
+) -> tuple[list[Claim], str | None]:
+    """A keyset page of the claims (tracker.pagination), and the URL of the next one."""
+    claims, order = _sorted(claims, sort)
     try:
-        raw_value, raw_id = cursor.rsplit(".", 1)
-        last_id = int(raw_id)
-        value: Any = date.fromisoformat(raw_value) if key == "first_reported_on" else int(raw_value)
-    except ValueError:
-        message = "not a cursor from this list; start from the first page."
-        raise BadParameters([("cursor", message)]) from None
-    # key <= value bounds an index range; the OR then drops the rows of that last value that
-    # were already shown (a bare OR of the two would defeat the index).
-    return claims.filter(
-        Q(**{f"{key}__lte": value}), Q(**{f"{key}__lt": value}) | Q(id__lt=last_id)
-    )
+        # An empty cursor ("?cursor=", as a form sends it) is the first page.
+        page = keyset_page(claims, order, size, request.GET.get("cursor") or None)
+    except BadCursor as error:
+        raise BadParameters([("cursor", str(error))]) from None
+    next_url = querystring(request.GET, cursor=page.next) if page.next else None
+    return page.rows, next_url
 
 
-def _cursor_of(claim: Claim, key: str) -> str:
-    value = getattr(claim, key)
-    return f"{value.isoformat() if isinstance(value, date) else value}.{claim.pk}"
+# -- Counting ---------------------------------------------------------------------------------
 
 
-def _page(request: HttpRequest, claims: QuerySet[Claim], sort: str, size: int):
-    claims, key = _sorted(claims, sort)
-    cursor = request.GET.get("cursor")
-    if cursor:
-        claims = _after_cursor(claims, key, cursor)
-    rows = list(claims[: size + 1])
-    more = len(rows) > size
-    rows = rows[:size]
-    next_url = querystring(request.GET, cursor=_cursor_of(rows[-1], key)) if more else None
-    return rows, next_url
+def _total(filterset: AttributionFilterSet) -> tuple[int, bool]:
+    """How many claims match, and whether there are more than that (past CLAIM_IDS_CAP).
+
+    Filtered, the distinct claim ids that claims() read (no query of its own; a COUNT over
+    every claim with an EXISTS each walked the whole claims table); unfiltered, the claims.
+    Call after filterset.claims().
+    """
+    if not filterset.is_filtered:
+        return Claim.objects.count(), False
+    if filterset.claim_ids is None:
+        return CLAIM_IDS_CAP, True
+    return len(filterset.claim_ids), False
 
 
 # -- Pages ------------------------------------------------------------------------------------
@@ -149,11 +131,8 @@ def claim_list(request: HttpRequest) -> HttpResponse:
         )
     except BadParameters as error:
         return bad_request(request, error.problems)
-    # The total and the facets scan every matching row: cached until the data changes.
-    summary = cached(
-        cache_key("claim-list", _filter_params(request, filterset)),
-        lambda: {"total": filterset.claims().count(), "facets": facet_counts(attributions)},
-    )
+    total, more = _total(filterset)
+    facets = facet_counts(attributions, filtered=filterset.is_filtered)
     return render(
         request,
         "tracker/claim_list.html",
@@ -161,8 +140,11 @@ def claim_list(request: HttpRequest) -> HttpResponse:
             "nav": "responses" if request.GET.getlist("stance") == [RESPONSES_GROUP] else "claims",
             "filterset": filterset,
             "claims": [ClaimRow.of(claim) for claim in rows],
-            "total": summary["total"],
-            "facets": _facets(request.GET, summary["facets"]),
+            "total": total,
+            "more_than_total": more,
+            "facets": _facets(request.GET, facets),
+            "facets_sampled": facets["sampled"],
+            "facet_sample": FACET_SAMPLE,
             "active_filters": _active_filters(request, filterset),
             "sorts": [
                 {

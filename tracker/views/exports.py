@@ -57,8 +57,22 @@ EXPORT_FIELDS = (
     "span_start",
     "span_end",
 )
+# The columns that hold numbers; every other one is text a spreadsheet could read as a formula.
+NUMBER_FIELDS = frozenset(
+    {"claim_id", "source_id", "count", "article_id", "span_start", "span_end"}
+)
+# A cell starting with one of these is a formula to a spreadsheet (=HYPERLINK(...), +, -, @, and
+# the tab and carriage return that some spreadsheets skip before reading one).
+FORMULA_STARTS = "=+-@\t\r"
 CHUNK = 2000
 COPY_BUFFER = 256 * 1024
+
+
+def neutralise(value: Any) -> Any:
+    """A text cell that a spreadsheet would run as a formula, quoted so that it shows as text."""
+    if isinstance(value, str) and value and value[0] in FORMULA_STARTS:
+        return "'" + value
+    return value
 
 
 def _export_query(attributions: QuerySet[Attribution]) -> QuerySet:
@@ -106,9 +120,9 @@ def _csv_chunks(rows: Iterable[Sequence], header: Sequence[str] = EXPORT_FIELDS)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     buffer.write("\ufeff")  # the BOM lets spreadsheets read UTF-8
-    writer.writerow(header)
+    writer.writerow([neutralise(name) for name in header])
     for chunk in batched(rows, CHUNK):
-        writer.writerows(chunk)
+        writer.writerows([neutralise(value) for value in row] for row in chunk)
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()
@@ -118,7 +132,10 @@ def _csv_chunks(rows: Iterable[Sequence], header: Sequence[str] = EXPORT_FIELDS)
 def _postgres_csv(attributions: QuerySet[Attribution]) -> Iterator[bytes]:
     """PostgreSQL writes the CSV itself (COPY ... TO STDOUT), a block at a time."""
     sql, params = _export_query(attributions).query.sql_with_params()
-    columns = ", ".join(f'c{i} AS "{name}"' for i, name in enumerate(EXPORT_FIELDS))
+    columns = ", ".join(
+        f'c{i} AS "{name}"' if name in NUMBER_FIELDS else f'{_pg_neutralised(f"c{i}")} AS "{name}"'
+        for i, name in enumerate(EXPORT_FIELDS)
+    )
     names = ", ".join(f"c{i}" for i in range(len(EXPORT_FIELDS)))
     copy_sql = (
         f"COPY (SELECT {columns} FROM ({sql}) AS export({names})) "
@@ -135,6 +152,12 @@ def _postgres_csv(attributions: QuerySet[Attribution]) -> Iterator[bytes]:
     yield bytes(buffer)
 
 
+def _pg_neutralised(column: str) -> str:
+    """neutralise() in SQL, for the CSV that PostgreSQL writes itself."""
+    starts = ", ".join(f"chr({ord(c)})" for c in FORMULA_STARTS)
+    return f"CASE WHEN left({column}, 1) IN ({starts}) THEN '''' || {column} ELSE {column} END"
+
+
 def _json_lines(rows: Iterable[tuple]) -> Iterator[str]:
     yield "["
     for index, row in enumerate(rows):
@@ -143,15 +166,20 @@ def _json_lines(rows: Iterable[tuple]) -> Iterator[str]:
     yield "\n]\n"
 
 
-def _download(lines: Iterator[str], content_type: str, name: str) -> StreamingHttpResponse:
+def _download(
+    lines: Iterator[str] | Iterator[bytes], content_type: str, name: str
+) -> StreamingHttpResponse:
     response = StreamingHttpResponse(lines, content_type=content_type)
+    # The date before the extension, so that a double click opens the file in a spreadsheet.
+    stem, _dot, extension = name.rpartition(".")
     stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}"'
+    response["Content-Disposition"] = f'attachment; filename="{stem}-{stamp}.{extension}"'
     return response
 
 
 def export_attributions(attributions: QuerySet[Attribution], wanted: str) -> StreamingHttpResponse:
     if wanted == "csv":
+        lines: Iterator[str] | Iterator[bytes]
         if connection.vendor == "postgresql":
             lines = _postgres_csv(attributions)
         else:
@@ -190,7 +218,9 @@ def export_matrix(filterset: AttributionFilterSet) -> StreamingHttpResponse:
 
     def rows() -> Iterator[list[Any]]:
         # Attributions arrive ordered by claim: one claim's cells are gathered at a time.
-        current, text, cells = None, "", [set() for _ in keys]
+        current: int | None = None
+        text = ""
+        cells: list[set[str]] = [set() for _ in keys]
         for claim_id, claim_text, actor_id, source_id, stance in stream:
             if claim_id != current:
                 if current is not None:

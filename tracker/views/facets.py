@@ -7,21 +7,28 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import (
-    Count,
     QuerySet,
+    Sum,
 )
 from django.http import HttpRequest, QueryDict
 
+from articles.models import Outlet
+from tracker.choices import RESPONSES_GROUP, RESPONSES_LABEL, STANCE_FILTER_CHOICES
 from tracker.filtersets import FILTER_PARAMS, AttributionFilterSet
 from tracker.models import (
+    Actor,
     Anonymity,
     Attribution,
+    AttributionTally,
     ClaimStatus,
     Stance,
 )
 from tracker.views.params import querystring, toggle
 
 TOP_ACTORS = 10
+# Filtered facets count over at most this many matching attributions, and then say "more than",
+# as the admin's changelists do: a broad filter costs what a narrow one does.
+FACET_SAMPLE = 5000
 
 
 @dataclass
@@ -31,6 +38,7 @@ class FacetItem:
     count: int
     url: str
     active: bool
+    more: bool = False  # counted over a sample: at least `count`
 
 
 @dataclass
@@ -40,38 +48,80 @@ class Facet:
     items: list[FacetItem] = field(default_factory=list)
 
 
-def facet_counts(attributions: QuerySet[Attribution]) -> dict[str, Any]:
+def facet_counts(attributions: QuerySet[Attribution], *, filtered: bool = True) -> dict[str, Any]:
     """Counts of matching attributions by stance, anonymity, claim status, outlet and top actors.
 
-    Three GROUP BY queries over the filtered attributions, whatever their number; attributions
-    (not claims) are counted, so the counts of one dimension add up across the others.
+    Attributions (not claims) are counted, so the counts of one dimension add up across the
+    others. Unfiltered, three small queries read the counts kept with the data
+    (tracker/counters.py); filtered, one query reads at most FACET_SAMPLE + 1 matching rows
+    ("sampled" then says the counts are lower bounds).
     """
-    base = attributions.order_by()
+    if not filtered:
+        return _kept_counts()
+    # One query: the facets' columns of at most FACET_SAMPLE + 1 matching rows, counted here.
+    rows = attributions.order_by().values_list(
+        "stance", "anonymity", "claim__status", "article__outlet__slug", "article__outlet__name",
+        "source__actor__slug", "source__actor__name",
+    )[: FACET_SAMPLE + 1]  # fmt: skip
     by_stance: Counter = Counter()
     by_anonymity: Counter = Counter()
     by_status: Counter = Counter()
-    for row in base.values("stance", "anonymity", "claim__status").annotate(n=Count("id")):
-        by_stance[row["stance"]] += row["n"]
-        by_anonymity[row["anonymity"]] += row["n"]
-        by_status[row["claim__status"]] += row["n"]
-    outlets = (
-        base.filter(article__outlet__isnull=False)
-        .values_list("article__outlet__slug", "article__outlet__name")
-        .annotate(n=Count("id"))
-        .order_by("-n", "article__outlet__name")[:TOP_ACTORS]
-    )
-    actors = (
-        base.filter(source__actor__isnull=False)
-        .values_list("source__actor__slug", "source__actor__name")
-        .annotate(n=Count("id"))
-        .order_by("-n", "source__actor__name")[:TOP_ACTORS]
-    )
+    outlets: Counter = Counter()
+    actors: Counter = Counter()
+    for stance, anonymity, status, outlet_slug, outlet, actor_slug, actor in rows:
+        by_stance[stance] += 1
+        by_anonymity[anonymity] += 1
+        by_status[status] += 1
+        if outlet_slug is not None:
+            outlets[(outlet_slug, outlet)] += 1
+        if actor_slug is not None:
+            actors[(actor_slug, actor)] += 1
     return {
         "stance": dict(by_stance),
         "anonymity": dict(by_anonymity),
         "status": dict(by_status),
-        "outlets": [list(row) for row in outlets],
+        "outlets": _top(outlets),
+        "actors": _top(actors),
+        "sampled": sum(by_stance.values()) > FACET_SAMPLE,
+    }
+
+
+def _top(counts: Counter) -> list[list]:
+    """The TOP_ACTORS most counted (slug, name) pairs, most first, then by name."""
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0][1]))[:TOP_ACTORS]
+    return [[slug, name, n] for (slug, name), n in ranked]
+
+
+def _kept_counts() -> dict[str, Any]:
+    """The unfiltered facets from the kept counts: the tallies, the outlets, the top actors."""
+    by_stance: Counter = Counter()
+    by_anonymity: Counter = Counter()
+    by_status: Counter = Counter()
+    by_outlet: Counter = Counter()
+    tallies = (
+        AttributionTally.objects.order_by()
+        .values_list("stance", "anonymity", "status", "outlet_id")
+        .annotate(Sum("n"))
+    )
+    for stance, anonymity, status, outlet, n in tallies:
+        by_stance[stance] += n
+        by_anonymity[anonymity] += n
+        by_status[status] += n
+        if outlet is not None:
+            by_outlet[outlet] += n
+    named = Outlet.objects.filter(pk__in=[pk for pk, n in by_outlet.items() if n > 0])
+    outlets = sorted(
+        ([slug, name, by_outlet[pk]] for pk, slug, name in named.values_list("pk", "slug", "name")),
+        key=lambda row: (-row[2], row[1]),
+    )[:TOP_ACTORS]
+    actors = Actor.objects.most_cited().values_list("slug", "name", "citations")[:TOP_ACTORS]
+    return {
+        "stance": {k: n for k, n in by_stance.items() if n},
+        "anonymity": {k: n for k, n in by_anonymity.items() if n},
+        "status": {k: n for k, n in by_status.items() if n},
+        "outlets": outlets,
         "actors": [list(row) for row in actors],
+        "sampled": False,
     }
 
 
@@ -81,9 +131,11 @@ def _facets(params: QueryDict, counts: dict[str, Any]) -> list[Facet]:
     by_anonymity, by_status = counts["anonymity"], counts["status"]
     outlets, actors = counts["outlets"], counts["actors"]
 
+    sampled = counts.get("sampled", False)
+
     def item(name: str, value: str, label: str, count: int, multiple: bool = False) -> FacetItem:
         url, active = toggle(params, name, value, multiple=multiple)
-        return FacetItem(value, label, count, url, active)
+        return FacetItem(value, label, count, url, active, more=sampled)
 
     stance_items = [
         item("stance", value, label, by_stance[value], multiple=True)
@@ -92,7 +144,9 @@ def _facets(params: QueryDict, counts: dict[str, Any]) -> list[Facet]:
     ]
     responses = sum(by_stance[v] for v in Attribution.RESPONSE_STANCES)
     if responses:
-        stance_items.append(item("stance", "responses", "Any response", responses, multiple=True))
+        stance_items.append(
+            item("stance", RESPONSES_GROUP, RESPONSES_LABEL, responses, multiple=True)
+        )
     return [
         Facet("stance", "Stance", stance_items),
         Facet(
@@ -131,7 +185,7 @@ def _active_filters(request: HttpRequest, filterset: AttributionFilterSet) -> li
     chips = []
     data = filterset.form.cleaned_data
     labels = {
-        "stance": dict(Stance.choices) | {"responses": "Any response"},
+        "stance": dict(STANCE_FILTER_CHOICES),
         "anonymity": dict(Anonymity.choices),
         "status": dict(ClaimStatus.choices),
     }
@@ -146,7 +200,8 @@ def _active_filters(request: HttpRequest, filterset: AttributionFilterSet) -> li
             continue
         shown = labels.get(name, {}).get(value, value)
         if name == "actor":
-            shown = f"{value.name}{' (alone)' if data.get('actor_exact') else ' and sub-actors'}"
+            alone = " (alone)" if data.get("actor_exact") else " and sub-actors"
+            shown = f"{value.actor.name}{alone}"
             url = querystring(request.GET, actor=None, actor_exact=None)
         else:
             url = querystring(request.GET, **{name: None})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
@@ -41,7 +41,7 @@ def _column_of(attribution: Attribution) -> tuple[str, str, str | None]:
 
 
 @require_safe
-def claim_matrix(request: HttpRequest) -> HttpResponse:
+def claim_matrix(request: HttpRequest) -> HttpResponseBase:
     """Who asserted what: claims against actors, each cell the stances taken, in words."""
     try:
         filterset = _filterset(request)

@@ -10,13 +10,16 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from bench import benchmark
+from bench.report import Result
 
 
 class Command(BaseCommand):
     help = (
         "Serve the app on a corpus of --claims claims (built once, then reused) in SQLite and "
-        "PostgreSQL, load it with wrk beside Datasette and a bare Django view, and write the "
-        "table of requests/s, latency percentiles and query counts to --out."
+        "PostgreSQL; measure it while a writer adds an attribution a second and readers ask "
+        "URLs nobody asked before (the cache shared through Redis at BENCH_REDIS_URL), then in "
+        "steady state with wrk, beside Datasette and a bare Django view; write the tables of "
+        "requests/s, latency percentiles and query counts to --out."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -57,6 +60,18 @@ class Command(BaseCommand):
             f"report in {options['out']}."
         )
         failed = [r for r in run.results if r.note or r.errors]
+        failed += [
+            Result(
+                row["database"], row.get("name") or row["page"], "", note=f"{row['errors']} errors"
+            )
+            for row in [*run.newsroom, *run.after_write]
+            if row["errors"]
+        ]
+        if options["strict"] and not run.newsroom:
+            raise CommandError(
+                f"the newsroom mix was not run (it needs Redis at {benchmark.REDIS_URL}): "
+                + "; ".join(run.facts)
+            )
         if options["strict"] and failed:
             names = "; ".join(
                 f"{r.database} {r.name}: {r.note or f'{r.errors} errors'}" for r in failed

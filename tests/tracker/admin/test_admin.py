@@ -148,7 +148,7 @@ def attribution_post(newsroom, **overrides) -> dict:
         "source": newsroom.opposition_sources.pk,
         "article": newsroom.article.pk,
         "stance": "denies",
-        "wording": "sources",
+        "wording": "The Russian Defence Ministry",
         "count": 2,
         "anonymity": "anonymous",
         "quote": "",
@@ -172,18 +172,22 @@ def test_an_editor_adds_an_attribution_by_pasting_its_passage(editor_client, new
 @pytest.mark.parametrize(
     "overrides, field, message",
     [
-        ({"passage": "Not in the article."}, "passage", "not in the article's body"),
-        ({"passage": "", "span_start": "5", "span_end": "9999"}, "span_end", "runs past the end"),
+        ({"passage": "Not in the article."}, "passage", "This passage is not in the article"),
+        ({"passage": "said", "wording": ""}, "passage", "occurs 2 times in the article"),
         ({"passage": ""}, "passage", "Give the passage"),
         ({"quote": "We never did that"}, "quote", "not in the passage"),
         ({"count": "0"}, "count", "greater than or equal to 1"),
         (
-            {"stance": "asserts", "passage": "Five Syrian opposition sources said the drive"},
+            {
+                "stance": "asserts",
+                "passage": "Five Syrian opposition sources said the drive",
+                "wording": "",
+            },
             "__all__",
             "already has this stance",
         ),
     ],
-    ids=["passage elsewhere", "span too long", "no span", "quote outside", "count 0", "duplicate"],
+    ids=["passage elsewhere", "passage twice", "no span", "quote outside", "count 0", "duplicate"],
 )
 def test_the_attribution_form_names_what_is_wrong(
     editor_client, newsroom, overrides, field, message

@@ -13,13 +13,16 @@ import schemathesis
 from django.core import signals
 from django.db import close_old_connections
 from django.test import override_settings
+from django.urls import resolve
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from articles.models import Article, Outlet
 from config.wsgi import application
+from tracker.api.auth import create_token
+from tracker.api.pagination import CURSOR_PATTERN
 from tracker.models import Actor, Attribution, Claim, Evidence, Source, Verdict
+from tracker.pagination import encode, key_of
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +30,7 @@ SCHEMA_URL = "/api/schema/?format=json"
 # Few enough examples that the whole file runs in well under two minutes on either database.
 EXAMPLES = 50
 SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
+CURSOR = re.compile(CURSOR_PATTERN)
 
 # Django and DRF refuse a NUL character in any text (PostgreSQL cannot store one) with a 400
 # naming the field; the schema does not repeat that on every string, so none are generated.
@@ -62,7 +66,9 @@ def aim_at_rows(case) -> None:
     Filters: "no actor with the slug x" is a 400 the schema cannot foresee, so generated slugs
     are swapped for the seed's own (unknown slugs are tested in test_api.py). Details: half of
     the generated ids and slugs are swapped for existing ones (the other half test the 404).
-    Values that do not look like a slug or an id at all are left alone, so that the negative
+    Cursors: "not a cursor from this list" is a 400 too, so a generated cursor of the right
+    shape is swapped for a real one of the list (after, or before, one of its rows). Values that
+    do not look like a slug, an id or a cursor at all are left alone, so that the negative
     cases still get their 400 or 404.
     """
     for name, model in (("actor", Actor), ("outlet", Outlet)):
@@ -71,6 +77,13 @@ def aim_at_rows(case) -> None:
             slugs = sorted(model.objects.values_list("slug", flat=True))
             if value not in slugs:
                 case.query[name] = slugs[_pick(value, len(slugs))]
+    cursor = (case.query or {}).get("cursor")
+    if isinstance(cursor, str) and CURSOR.match(cursor):
+        real = _real_cursor(case.path, backwards=bool(_pick(cursor, 2)))
+        if real is None:
+            del case.query["cursor"]
+        else:
+            case.query["cursor"] = real
     model = DETAILS.get(case.path)
     for name, value in (case.path_parameters or {}).items():
         looks_right = isinstance(value, int) or (isinstance(value, str) and SLUG.match(value))
@@ -78,6 +91,13 @@ def aim_at_rows(case) -> None:
             keys = sorted(model.objects.values_list("pk" if name == "id" else name, flat=True))
             if keys:
                 case.path_parameters[name] = keys[_pick(value, len(keys))]
+
+
+def _real_cursor(path: str, *, backwards: bool) -> str | None:
+    """A cursor the list at `path` gives out: next to its first row in its order (if any)."""
+    view = resolve(path).func.cls
+    row = view.queryset.model.objects.order_by(*view.ordering).first()
+    return None if row is None else encode(key_of(row, view.ordering), backwards=backwards)
 
 
 def _pick(value, n: int) -> int:
@@ -116,7 +136,7 @@ def rated(seeded, editor):
 
 @pytest.fixture
 def editor_token(editor) -> str:
-    return Token.objects.create(user=editor).key
+    return create_token(editor)[1]
 
 
 HYPOTHESIS = settings(

@@ -10,10 +10,10 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.db import IntegrityError
 from django.test import Client
-from rest_framework.authtoken.models import Token
 
 from articles.models import Article
 from tests.conftest import BODY
+from tracker.api.auth import create_token
 from tracker.models import Attribution, Claim
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +29,7 @@ NEW_BODY = (
 
 @pytest.fixture
 def token(editor) -> str:
-    return Token.objects.create(user=editor).key
+    return create_token(editor)[1]
 
 
 @pytest.fixture
@@ -108,7 +108,7 @@ def test_a_bad_token_is_refused(client, newsroom):
 
 def test_a_user_outside_the_editors_group_may_not_write(newsroom):
     reader = User.objects.create_user("reader", password="pw-for-tests-only")
-    client = Client(headers={"authorization": f"Token {Token.objects.create(user=reader).key}"})
+    client = Client(headers={"authorization": f"Token {create_token(reader)[1]}"})
     before = counts()
     errors = post(client, article(newsroom), 403)
     assert list(errors["errors"]) == ["permission_denied"]
@@ -145,11 +145,13 @@ def test_a_session_write_needs_the_csrf_token(editor):
     assert "CSRF" in response.json()["errors"]["permission_denied"]
 
 
-def test_the_token_comes_from_drf_create_token(editor):
-    out = io.StringIO()
-    call_command("drf_create_token", editor.username, stdout=out)
-    key = Token.objects.get(user=editor).key
-    assert key in out.getvalue()
+def test_the_token_comes_from_create_api_token(client, newsroom, editor):
+    out, err = io.StringIO(), io.StringIO()
+    call_command("create_api_token", editor.username, stdout=out, stderr=err)
+    key = out.getvalue().strip()  # the key alone on standard output, for scripts
+    assert "valid until" in err.getvalue() and key not in err.getvalue()
+    writer = Client(headers={"authorization": f"Token {key}"})
+    post(writer, article(newsroom), 201)
 
 
 # -- Creating ----------------------------------------------------------------------------------
@@ -233,10 +235,11 @@ def with_item(newsroom, index: int, **changes) -> dict:
 
 BAD_ITEMS = [
     # (which item, changes, the field named, words in the message)
-    (1, {"passage": "Not in the article."}, "passage", "Not found in the article body"),
-    (0, {"passage": "paid"}, "passage", "Occurs 2 times"),
-    (0, {"quote": "The fighters left"}, "quote", "outside the passage"),
-    (0, {"quote": "Somebody"}, "quote", "not in the body"),
+    (1, {"passage": "Not in the article."}, "passage", "This passage is not in the article"),
+    (0, {"passage": "paid"}, "passage", "occurs 2 times in the article"),
+    (0, {"quote": "The fighters left"}, "quote", "The quote is not in the passage"),
+    (0, {"quote": "Somebody"}, "quote", "The quote is not in the article"),
+    (0, {"wording": "An official"}, "wording", "The wording “An official” is not in the passage"),
     (1, {"span_end": 10_000}, "span_end", "past the end of the article body"),
     (1, {"span_start": 30, "span_end": 20}, "span_end", "must end after it starts"),
     (1, {"span_end": None}, "passage", "Give the passage"),
@@ -283,7 +286,8 @@ def test_the_same_claim_source_and_stance_twice_is_refused(api, newsroom):
     data["attributions"].append(dict(data["attributions"][1]))
     errors = post(api, data, 400)["errors"]
     assert errors == {
-        "attributions.2.stance": "The same claim, source and stance as attributions.1."
+        "attributions.2.stance": "The same claim, source and stance at the same place in the "
+        "article as attributions.1."
     }
 
 
@@ -337,7 +341,91 @@ def test_a_failure_while_writing_leaves_nothing_behind(api, newsroom, monkeypatc
     assert nothing_written(before)
 
 
-def test_the_body_keeps_its_spaces(api, newsroom):
-    body = "  Indented. " + BODY + "  "
+def test_the_body_is_stored_as_every_text_is(api, newsroom):
+    # Line endings and the whitespace around the whole text are normalised (articles/text.py),
+    # as the admin and the import store them; the spaces inside and the quotes are kept.
+    body = "  Indented.\r\n\r\n" + BODY.replace(". ", ".  ") + "  "
     data = post(api, {"title": "Spaces", "published_on": "2021-01-01", "body": body}, 201)
-    assert data["body"] == body
+    assert data["body"] == "Indented.\n\n" + BODY.replace(". ", ".  ")
+
+
+# -- The shared passage rules (tracker/spans.py) ---------------------------------------------
+
+CURLY_BODY = (
+    "The ministry’s spokesman said: “We did not send anyone.” "
+    "Officials in Ankara – speaking privately – said the fighters were paid."
+)
+
+
+def curly_article(newsroom, **item) -> dict:
+    base = {"claim": newsroom.claim.pk, "source": "spokesman", "stance": "denies"}
+    return {
+        "title": "Curly",
+        "published_on": "2021-01-01",
+        "body": CURLY_BODY,
+        "attributions": [{**base, **item}],
+    }
+
+
+def test_a_passage_typed_with_straight_quotes_is_found_and_the_article_text_kept(api, newsroom):
+    data = curly_article(
+        newsroom,
+        passage='The ministry\'s spokesman said: "We did not send anyone."',
+        quote='"We did not send anyone."',
+        wording="The ministry's spokesman",
+    )
+    post(api, data, 201)
+    attribution = Attribution.objects.get(article__title="Curly")
+    assert attribution.passage == "The ministry’s spokesman said: “We did not send anyone.”"
+    assert attribution.quote == "“We did not send anyone.”"  # the verbatim quote, as printed
+    assert attribution.wording == "The ministry's spokesman"  # as the editor wrote it
+
+
+def test_dashes_and_runs_of_whitespace_count_as_equal(api, newsroom):
+    data = curly_article(newsroom, passage="Officials in Ankara - speaking\n privately -  said")
+    post(api, data, 201)
+    attribution = Attribution.objects.get(article__title="Curly")
+    assert attribution.passage == "Officials in Ankara – speaking privately – said"
+
+
+def test_a_missing_passage_is_answered_with_the_closest_one_in_words(api, newsroom):
+    before = counts()
+    data = curly_article(newsroom, passage="Officials in Ankara, speaking privately, said")
+    message = post(api, data, 400)["errors"]["attributions.0.passage"]
+    assert message == (
+        "This passage is not in the article. The closest passage is "
+        "“Officials in Ankara – speaking privately – said”."
+    )
+    assert nothing_written(before)
+
+
+def test_the_wording_must_be_in_the_passage(api, newsroom):
+    before = counts()
+    data = curly_article(newsroom, passage="the fighters were paid", wording="five sources")
+    errors = post(api, data, 400)["errors"]
+    assert list(errors) == ["attributions.0.wording"]
+    assert "“five sources” is not in the passage" in errors["attributions.0.wording"]
+    assert nothing_written(before)
+
+
+def test_a_span_counted_in_the_body_as_sent_follows_its_normalisation(api, newsroom):
+    body = "\r\n  First line.\r\nThe ministry did not respond.\r\n"
+    start = body.index("The ministry")
+    data = {
+        "title": "Sent with CRLF",
+        "published_on": "2021-01-01",
+        "body": body,
+        "attributions": [
+            {
+                "claim": newsroom.claim.pk,
+                "source": "mod",
+                "stance": "no_response",
+                "span_start": start,
+                "span_end": start + len("The ministry did not respond."),
+            }
+        ],
+    }
+    post(api, data, 201)
+    attribution = Attribution.objects.get(article__title="Sent with CRLF")
+    assert attribution.article.body == "First line.\nThe ministry did not respond."
+    assert attribution.passage == "The ministry did not respond."

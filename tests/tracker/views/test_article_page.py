@@ -16,6 +16,8 @@ from tracker.templatetags.tracker_tags import highlighted_body
 
 pytestmark = pytest.mark.django_db
 
+WAGNER_HIRING_SLUG = "wagner-conducting-syrian-hiring-with-russian-army-supervision"
+
 
 def page(client, article: Article) -> str:
     response = client.get(article.get_absolute_url())
@@ -144,9 +146,16 @@ def claim(pk: int) -> SimpleNamespace:
     return SimpleNamespace(pk=pk, text=f"Claim {pk}", get_absolute_url=lambda: f"/claims/{pk}/")
 
 
-def attribution(pk: int, start: int, end: int, claim_pk: int) -> SimpleNamespace:
+def attribution(
+    pk: int, start: int, end: int, claim_pk: int, stance: str = "asserts"
+) -> SimpleNamespace:
     return SimpleNamespace(
-        pk=pk, span_start=start, span_end=end, claim_id=claim_pk, claim=claim(claim_pk)
+        pk=pk,
+        span_start=start,
+        span_end=end,
+        claim_id=claim_pk,
+        claim=claim(claim_pk),
+        stance=stance,
     )
 
 
@@ -223,3 +232,101 @@ def test_real_attributions_on_a_shared_passage_each_get_an_anchor(client, newsro
     assert f'id="attribution-{newsroom.no_response.pk}"' in body
     assert f'id="attribution-{extra.pk}"' in body
     assert text_of(body) == BODY
+
+
+# Stance in colour, in line shape and in words; numbers that match the list of claims.
+
+
+def list_numbers(page_html: str) -> dict[int, str]:
+    """The number each claim has in the page's list of claims -> the claim's URL."""
+    claims = re.search(r'<ol class="claim-list article-claims">(.*?)</ol>', page_html, re.S)
+    found = re.findall(
+        r'<li id="claim-(\d+)" value="\1">\s*<p class="claim-text"><span class="claim-number">'
+        r'<span class="visually-hidden">Claim </span>(\d+)</span> <a href="([^"]+)">',
+        claims.group(1),
+    )
+    assert all(number == shown for number, shown, _ in found)
+    return {int(number): url for number, _, url in found}
+
+
+def test_every_number_after_a_passage_is_the_claims_number_in_the_list(client, seeded):
+    article = Article.objects.get()
+    html = page(client, article)
+    numbers = list_numbers(html)
+    assert sorted(numbers) == list(range(1, Claim.objects.count() + 1))
+    refs = re.findall(
+        r'<a class="claim-ref" href="([^"]+)" aria-label="Claim (\d+): [^"]*">(\d+)</a>',
+        body_of(html),
+    )
+    # Each passage (the seed's never overlap) is followed by the number of each of its claims.
+    claims_by_passage: dict[tuple[int, int], set[int]] = {}
+    for a in article.attributions.all():
+        claims_by_passage.setdefault((a.span_start, a.span_end), set()).add(a.claim_id)
+    assert len(refs) == sum(len(claims) for claims in claims_by_passage.values())
+    for url, labelled, shown in refs:
+        assert labelled == shown
+        assert numbers[int(shown)] == url, f"number {shown} links to {url}"
+    assert {int(shown) for _, _, shown in refs} == set(numbers)
+
+
+def test_each_passage_says_its_stance_in_colour_and_in_words(client, seeded):
+    article = Article.objects.get()
+    body = body_of(page(client, article))
+    denial = Claim.objects.get(slug="russia-has-forces-in-libya").attributions.get()
+    match = re.search(rf'id="attribution-{denial.pk}">(.*?)</mark>', body)
+    assert match
+    assert 'class="passage-denies"' in match.group(1)
+    assert '<span class="passage-stance passage-denies">denies</span>' in match.group(1)
+    silent = Claim.objects.get(slug=WAGNER_HIRING_SLUG).attributions.get(
+        source__slug="russian-defence-ministry"
+    )
+    match = re.search(rf'id="attribution-{silent.pk}">(.*?)</sup>', body)
+    assert 'class="passage-no_response"' in match.group(1)
+    assert ">did not respond</span>" in match.group(1)
+
+
+def test_the_legend_names_the_stances_the_text_shows_and_no_other(client, seeded):
+    html = page(client, Article.objects.get())
+    legend = re.search(r'<ul class="passage-legend"[^>]*>(.*?)</ul>', html, re.S).group(1)
+    assert re.findall(r'class="legend-sample passage-(\w+)">([^<]+)<', legend) == [
+        ("asserts", "asserts"),
+        ("denies", "denies"),
+        ("no_response", "did not respond"),
+    ]
+    # The help text speaks of the numbers, and the list shows them.
+    assert "numbers of its claims" in html
+    assert '<span class="claim-number">' in html
+
+
+def test_an_article_without_claims_has_no_legend_or_help_about_highlights(client, newsroom):
+    newsroom.article.attributions.all().delete()
+    html = page(client, newsroom.article)
+    assert "passage-legend" not in html
+    assert "highlighted passage" not in html
+    assert "No passage of this article is tied to a claim yet." in html
+
+
+def test_a_piece_under_claims_of_different_stances_is_marked_mixed_and_names_both():
+    body = "0123456789"
+    html = highlighted_body(
+        body,
+        [
+            attribution(1, 0, 6, claim_pk=10, stance="asserts"),
+            attribution(2, 3, 9, claim_pk=20, stance="denies"),
+        ],
+    )
+    assert text_of(html) == body
+    classes = re.findall(r'<a href="[^"]+" class="passage-(\w+)"', html)
+    assert classes == ["asserts", "mixed", "denies"]
+    mixed = re.search(r'class="passage-mixed".*?</sup>', html).group(0)
+    assert re.findall(r'passage-stance passage-(\w+)">([^<]+)<', mixed) == [
+        ("asserts", "asserts"),
+        ("denies", "denies"),
+    ]
+    assert re.findall(r'aria-label="Claim (\d)', mixed) == ["1", "2"]
+
+
+def test_the_article_page_has_no_style_attribute_or_script(client, seeded):
+    html = page(client, Article.objects.get())
+    assert " style=" not in html
+    assert "<script" not in html

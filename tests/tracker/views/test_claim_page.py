@@ -149,3 +149,58 @@ def test_the_page_loads_in_the_same_number_of_queries_at_two_sizes(client, newsr
     # sources, actors, articles and outlets (one join), the sourcing summary (one aggregate): 5.
     assert large <= 6, "\n".join(sql)
     assert "Ministry spokesman" in page(client, newsroom.claim)
+
+
+# The stance bar: an inline SVG drawn on the server, with its numbers in words beside it.
+
+
+def stance_bar(html: str) -> str:
+    match = re.search(r'<figure class="stance-bar">(.*?)</figure>', html, re.S)
+    assert match, "no stance bar"
+    return match.group(1)
+
+
+def test_the_stance_bar_draws_each_stance_in_proportion_and_says_the_numbers(client, newsroom):
+    # The newsroom's claim: the five opposition sources assert, the ministry does not respond,
+    # the spokesman denies.
+    html = page(client, newsroom.claim)
+    bar = stance_bar(html)
+    widths = re.findall(r'<rect x="([\d.]+)%" width="([\d.]+)%" height="28" fill="url', bar)
+    third = f"{100 / 3:.3f}"
+    assert widths == [("0.000", third), (third, third), (f"{200 / 3:.3f}", third)]
+    legend = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", bar.split("<figcaption>")[1]))
+    assert "1 asserted (33%)" in legend
+    assert "1 denied (33%)" in legend
+    assert "0 declined to comment (0%)" in legend
+    assert "1 did not respond (33%)" in legend
+    # For a screen reader: an image with a title and a description naming only what is drawn.
+    assert 'role="img"' in bar
+    assert re.search(r'<title id="stance-bar-title">How the 3 attributions', bar)
+    description = re.search(r"<desc[^>]*>(.*?)</desc>", bar).group(1)
+    assert description == "1 asserted (33%); 1 denied (33%); 1 did not respond (33%)"
+
+
+def test_the_stance_bar_follows_the_counts_of_the_seed_claim(client, seeded):
+    claim = Claim.objects.get(slug=WAGNER_HIRING)
+    counts = claim.attributions.sourcing_summary()
+    total = sum(counts[s] for s in ("asserts", "denies", "declined", "no_response"))
+    bar = stance_bar(page(client, claim))
+    widths = [float(w) for w in re.findall(r'<rect x="[\d.]+%" width="([\d.]+)%"', bar)]
+    expected = [100 * counts[s] / total for s in ("asserts", "no_response")]
+    assert widths == pytest.approx(expected, abs=0.001)
+    assert f"<strong>{counts['asserts']}</strong> asserted" in bar
+    assert f"<strong>{counts['no_response']}</strong> did not respond" in bar
+
+
+def test_the_stance_bar_needs_no_script_and_no_style_attribute(client, newsroom):
+    html = page(client, newsroom.claim)
+    assert " style=" not in html
+    assert "<script>" not in html  # the ClaimReview JSON-LD, when there is one, is data
+    assert "<svg" in stance_bar(html)
+
+
+def test_a_claim_nobody_is_cited_for_has_no_bar(client, newsroom):
+    newsroom.claim.attributions.all().delete()
+    html = page(client, newsroom.claim)
+    assert "stance-bar" not in html
+    assert "No article ties this claim to a source yet." in html

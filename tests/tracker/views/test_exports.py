@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import pytest
 from django.http import StreamingHttpResponse
@@ -110,3 +111,29 @@ def test_the_matrix_exports_as_csv(client, seeded):
     assert by_claim["Russia has forces in Libya."]["Russian government"] == "denies"
     hiring = next(k for k in by_claim if k.startswith("Wagner Group is conducting the hiring"))
     assert by_claim[hiring]["Russian Defence Ministry"] == "did not respond"
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_csv_cells_a_spreadsheet_would_run_are_quoted_as_text(client, newsroom, start):
+    formula = start + 'HYPERLINK("http://evil.example/","x")'
+    newsroom.claim.text = formula
+    newsroom.claim.save()
+    newsroom.opposition.name = formula
+    newsroom.opposition.save()
+    rows = csv_rows(client.get(URL + "?format=csv"))
+    assert {row["claim"] for row in rows} == {"'" + formula}
+    assert "'" + formula in {row["actor"] for row in rows}
+    assert all(not row["claim_id"].startswith("'") for row in rows)  # numbers stay numbers
+    text = body(client.get(MATRIX + "?format=csv"))
+    matrix = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    assert "'" + formula in matrix[0]  # the actor's column heading
+    assert {row[1] for row in matrix[1:]} == {"'" + formula}
+    # The JSON export is data for programs, not a spreadsheet: it keeps the text as it is.
+    assert json.loads(body(client.get(URL + "?format=json")))[0]["claim"] == formula
+
+
+def test_downloads_are_named_so_a_spreadsheet_opens_them(client, newsroom):
+    disposition = client.get(URL + "?format=csv")["Content-Disposition"]
+    assert re.fullmatch(r'attachment; filename="attributions-\d{4}-\d\d-\d\d\.csv"', disposition)
+    disposition = client.get(URL + "?format=json")["Content-Disposition"]
+    assert disposition.endswith('.json"')

@@ -138,6 +138,7 @@ def test_the_actor_filter_takes_the_sub_tree(client, records):
         ("?kind=martian", ["kind"]),
         ("?actor=nobody-at-all", ["actor"]),
         ("?kind=x&actor=y", ["kind", "actor"]),
+        ("?all=maybe", ["all"]),  # the API's parameter: the page reads the same FilterSet
     ],
 )
 def test_bad_parameters_are_a_400_naming_them(client, db, query, names):
@@ -183,8 +184,9 @@ def test_the_page_loads_in_the_same_number_of_queries_at_two_sizes(
     credibility.recompute_all()
     large, sql = count_queries(lambda: page(client, query))
     assert small == large, "\n".join(sql)
-    # the actor of ?actor= (if any), then for each list shown: its counts (one aggregate) and
-    # its top rows with their sources or actors (one join): at most 5.
+    # the actor of ?actor= with its sub-tree's ids (if any: one query), then for each list
+    # shown: its counts (one aggregate) and its top rows with their sources or actors (one
+    # join): at most 5.
     assert large <= 5, "\n".join(sql)
     if not query:
         html = page(client, query)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -22,7 +23,7 @@ class Command(BaseCommand):
             "folder", nargs="?", type=Path, default=settings.BASE_DIR / "seeds", metavar="FOLDER"
         )
 
-    def handle(self, *args, folder: Path, **options) -> None:
+    def handle(self, *args: Any, folder: Path, **options: Any) -> None:
         try:
             summary = load_seed_folder(folder)
         except SeedErrors as exc:

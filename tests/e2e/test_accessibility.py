@@ -1,0 +1,214 @@
+"""axe-core (WCAG 2.2 AA) over the reader's main pages in Chromium, on a wide screen and a phone."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from articles.models import Article
+from tracker.models import Claim
+from tracker.seeding import load_seed_folder
+
+from ..conftest import SEEDS
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+# Installed by `make browser` (npm install --no-save --prefix .e2e axe-core@<version>): never
+# fetched while the tests run.
+AXE = Path(settings.BASE_DIR) / ".e2e" / "node_modules" / "axe-core" / "axe.min.js"
+
+pytestmark = [pytest.mark.browser]
+
+for needed, how in (
+    (CHROMIUM, "apt-get install chromium chromium-driver"),
+    (CHROMEDRIVER, "apt-get install chromium chromium-driver"),
+    (AXE, "make browser"),
+):
+    if not needed.exists():
+        if os.environ.get("REQUIRE_BROWSER") == "1":  # CI: a missing tool is a failure
+            raise RuntimeError(f"REQUIRE_BROWSER=1 but {needed} is missing ({how})")
+        pytest.skip(f"needs {needed} ({how})", allow_module_level=True)
+
+webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
+from selenium.webdriver.chrome.service import Service  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+
+# WCAG 2.2 A and AA, as axe-core tags them (target-size is wcag22aa).
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+BLOCKING = {"critical", "serious"}
+WIDE, PHONE = (1280, 900), (360, 780)
+WAGNER_HIRING = "wagner-conducting-syrian-hiring-with-russian-army-supervision"
+
+
+@pytest.fixture
+def seeded_server(live_server, transactional_db, django_db_serialized_rollback):
+    """The live server with the project's seeds; the serialized rollback restores what the
+    migrations put in the database (the Editors group) for the tests that run after this one."""
+    load_seed_folder(SEEDS)
+    return live_server
+
+
+def chromium(tmp_path: Path, size: tuple[int, int]):
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for argument in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        f"--window-size={size[0]},{size[1]}",
+        f"--user-data-dir={tmp_path / 'chromium-profile'}",
+    ):
+        options.add_argument(argument)
+    driver = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
+    # A headless window is at least 500 px wide: a phone's viewport is emulated instead.
+    width, height = size
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 500},
+    )
+    driver.set_page_load_timeout(15)
+    driver.set_script_timeout(30)
+    return driver
+
+
+@pytest.fixture
+def browser(tmp_path, monkeypatch, request):
+    monkeypatch.setenv("SE_OFFLINE", "true")  # Selenium Manager must never download anything
+    driver = chromium(tmp_path, getattr(request, "param", WIDE))
+    yield driver
+    driver.quit()
+
+
+def axe(driver) -> dict:
+    """axe-core's results for the page the browser shows, limited to WCAG 2.2 A and AA."""
+    driver.execute_script(AXE.read_text())
+    return driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document, {runOnly: {type: 'tag', values: arguments[0]}})"
+        ".then(r => done({violations: r.violations, passes: r.passes.length}))"
+        ".catch(e => done({error: String(e)}));",
+        WCAG_TAGS,
+    )
+
+
+def blocking(results: dict) -> list[str]:
+    """One line per critical or serious violation: the rule, its impact and where it is."""
+    assert "error" not in results, results.get("error")
+    return [
+        f"{violation['id']} ({violation['impact']}): {node['target']} {violation['help']}"
+        for violation in results["violations"]
+        if violation["impact"] in BLOCKING
+        for node in violation["nodes"]
+    ]
+
+
+def shown(driver, element) -> bool:
+    """Laid out with a size (Selenium's is_displayed() calls anything in a closed <details>
+    hidden, even where the stylesheet shows it)."""
+    return driver.execute_script(
+        "const r = arguments[0].getBoundingClientRect();"
+        "return arguments[0].checkVisibility() && r.width > 0 && r.height > 0;",
+        element,
+    )
+
+
+def reader_pages() -> dict[str, str]:
+    return {
+        "home": "/",
+        "claim list": "/claims/",
+        "claim list for an actor": "/claims/?actor=russia",
+        "article": Article.objects.get().get_absolute_url(),
+        "claim": Claim.objects.get(slug=WAGNER_HIRING).get_absolute_url(),
+    }
+
+
+@pytest.mark.parametrize("browser", [WIDE, PHONE], ids=["wide", "phone"], indirect=True)
+def test_the_reader_pages_have_no_critical_or_serious_violations(seeded_server, browser):
+    found = {}
+    for name, path in reader_pages().items():
+        browser.get(seeded_server.url + path)
+        results = axe(browser)
+        assert results["passes"] > 10, f"axe checked almost nothing on the {name} page"
+        if problems := blocking(results):
+            found[name] = problems
+    assert not found, "\n".join(f"{page}:\n  " + "\n  ".join(p) for page, p in found.items())
+
+
+def test_axe_reports_the_faults_this_suite_guards_against(seeded_server, browser):
+    """The check itself can fail: a link with aria-pressed and a 7 px link are both caught."""
+    browser.get(seeded_server.url + "/")
+    browser.execute_script(
+        "const main = document.getElementById('main');"
+        "main.insertAdjacentHTML('beforeend',"
+        ' \'<p><a href="/claims/" aria-pressed="true">Denies</a></p>'
+        '<div><a href="/claims/1/" class="tiny">1</a><a href="/claims/2/" class="tiny">2</a>'
+        "</div>');"
+        "for (const a of document.querySelectorAll('a.tiny')) {"
+        " a.style.display = 'inline-block'; a.style.width = '7px'; a.style.height = '14px';"
+        " a.style.overflow = 'hidden'; }"
+    )
+    rules = {line.split(" ", 1)[0] for line in blocking(axe(browser))}
+    assert {"aria-allowed-attr", "target-size"} <= rules
+
+
+@pytest.mark.parametrize("browser", [PHONE], ids=["phone"], indirect=True)
+def test_on_a_phone_the_filters_fold_and_the_first_result_is_near_the_top(seeded_server, browser):
+    browser.get(seeded_server.url + "/claims/")
+    assert browser.execute_script("return window.innerWidth") <= 400
+    toggle = browser.find_element(By.CSS_SELECTOR, "details.filters-toggle")
+    assert toggle.get_attribute("open") is None
+    assert not shown(browser, browser.find_element(By.ID, "f-q"))
+    first = browser.find_element(By.CSS_SELECTOR, ".claim-list > li")
+    assert first.location["y"] < 600, f"the first result starts {first.location['y']} px down"
+
+    toggle.find_element(By.TAG_NAME, "summary").click()
+    assert shown(browser, browser.find_element(By.ID, "f-q"))
+    # Each checkbox sits left of its label, on the same line, not above it.
+    box = browser.find_element(By.ID, "f-stance-denies")
+    label = browser.find_element(By.CSS_SELECTOR, "label[for='f-stance-denies']")
+    assert box.location["x"] + box.size["width"] <= label.location["x"]
+    assert abs(box.location["y"] - label.location["y"]) < box.size["height"]
+    assert box.size["width"] >= 24 and box.size["height"] >= 24
+
+    # With a filter applied, the form opens to show it.
+    browser.get(seeded_server.url + "/claims/?stance=denies")
+    assert browser.find_element(By.CSS_SELECTOR, "details.filters-toggle").get_attribute("open")
+    assert browser.find_element(By.ID, "f-stance-denies").is_selected()
+
+
+def test_on_a_wide_screen_the_filters_always_show(seeded_server, browser):
+    browser.get(seeded_server.url + "/claims/")
+    assert shown(browser, browser.find_element(By.ID, "f-q"))
+    assert shown(browser, browser.find_element(By.ID, "f-stance-denies"))
+    assert not shown(browser, browser.find_element(By.CSS_SELECTOR, ".filters-toggle > summary"))
+
+
+def test_the_article_passages_are_told_apart_by_more_than_colour(seeded_server, browser):
+    browser.get(seeded_server.url + Article.objects.get().get_absolute_url())
+
+    def look(stance: str) -> tuple[str, str]:
+        link = browser.find_element(By.CSS_SELECTOR, f"mark.passage a.passage-{stance}")
+        return (
+            link.value_of_css_property("background-color"),
+            link.value_of_css_property("text-decoration-style"),
+        )
+
+    looks = [look(stance) for stance in ("asserts", "denies", "no_response")]
+    colours, shapes = {c for c, _ in looks}, {s for _, s in looks}
+    # Each stance has its own tint and its own underline shape (for a reader who cannot tell
+    # the tints apart), and says its name in words after the passage.
+    assert len(colours) == len(shapes) == 3
+    notes = [n.text for n in browser.find_elements(By.CSS_SELECTOR, ".claim-refs .passage-stance")]
+    assert {"asserts", "denies", "did not respond"} <= set(notes)
+    # Every number after a passage is a target of at least 24 by 24 CSS px.
+    refs = browser.find_elements(By.CSS_SELECTOR, ".claim-refs a")
+    assert refs
+    assert all(r.size["width"] >= 24 and r.size["height"] >= 24 for r in refs)

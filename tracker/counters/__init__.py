@@ -1,0 +1,351 @@
+"""Counts kept in the writer's transaction, so that no page counts attributions to show a number.
+
+Three kinds, all updated by the receivers in signals.py whenever an attribution is created, changed
+(another claim, source, article, stance or anonymity), deleted or cascaded away, and when a
+source moves to another actor, an actor moves in the tree, an article to another outlet or a
+claim to another status:
+
+- on each claim, its attributions, distinct sources and responses (tracker_claim columns);
+- per actor and stance, the attributions of its own sources and of its whole sub-tree
+  (ActorStanceCount);
+- the attributions by stance, anonymity, claim status and outlet (AttributionTally), from
+  which the unfiltered claim list takes its facets.
+
+Actor and tally counts are insert-only rows (+n, -n): writers never wait for one another's
+row, whatever actor they cite, and so cannot deadlock on them. After each commit the rows
+the write touched are folded into one per key. A claim's columns are recomputed from its own
+attributions; on PostgreSQL a claim row that another open transaction holds is skipped and
+recomputed right after this one commits, so two editors never wait for each other there
+either.
+
+Writers that bypass the ORM (bench/corpus.py, raw SQL, `loaddata`) call recount() afterwards,
+or run `manage.py recount`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+from tracker.choices import RESPONSES
+from tracker.models import ActorStanceCount, Attribution, AttributionTally, Claim
+
+_RESPONSES_SQL = ", ".join(f"'{stance}'" for stance in RESPONSES)  # constants, not input
+
+
+@dataclass(frozen=True)
+class Mark:
+    """What one attribution counts towards."""
+
+    claim_id: int
+    status: str
+    outlet_id: int | None
+    stance: str
+    anonymity: str
+    path: str  # the path of the source's actor, "" when the source has none
+
+
+_MARK_FIELDS = (
+    "claim_id", "claim__status", "article__outlet_id", "stance", "anonymity",
+    "source__actor__path",
+)  # fmt: skip
+
+
+def marks(ids: Iterable[int]) -> dict[int, Mark]:
+    """What the attributions with these ids count towards, as stored now: one query."""
+    rows = Attribution.objects.filter(pk__in=list(ids)).order_by().values_list("pk", *_MARK_FIELDS)
+    return {pk: Mark(c, st, o, sn, an, path or "") for pk, c, st, o, sn, an, path in rows}
+
+
+def _ids(path: str) -> list[int]:
+    return [int(part) for part in path.strip("/").split("/") if part]
+
+
+@dataclass
+class Deltas:
+    """Changes to the counts, gathered over one write and written by write()."""
+
+    claims: set[int] = field(default_factory=set)
+    own: Counter = field(default_factory=Counter)  # (actor id, stance) -> n
+    subtree: Counter = field(default_factory=Counter)  # (actor id, stance) -> n
+    tally: Counter = field(default_factory=Counter)  # (stance, anonymity, status, outlet) -> n
+
+    def add(self, mark: Mark, n: int) -> None:
+        """Count (n > 0) or uncount (n < 0) attributions with this mark."""
+        self.claims.add(mark.claim_id)
+        self.tally[(mark.stance, mark.anonymity, mark.status, mark.outlet_id)] += n
+        self.actor(mark.path, mark.stance, n)
+
+    def actor(self, path: str, stance: str, n: int, *, ancestors_only: bool = False) -> None:
+        chain = _ids(path)
+        if ancestors_only:
+            chain = chain[:-1]
+        elif chain:
+            self.own[(chain[-1], stance)] += n
+        for pk in chain:
+            self.subtree[(pk, stance)] += n
+
+    def write(self, *, using: str = DEFAULT_DB_ALIAS) -> None:
+        keys = sorted(set(self.own) | set(self.subtree))
+        actor_rows = [
+            ActorStanceCount(actor_id=a, stance=s, own=self.own[a, s], subtree=self.subtree[a, s])
+            for a, s in keys
+            if self.own[a, s] or self.subtree[a, s]
+        ]
+        tally_rows = [
+            AttributionTally(stance=s, anonymity=an, status=st, outlet_id=o, n=n)
+            for (s, an, st, o), n in self.tally.items()
+            if n
+        ]
+        ActorStanceCount.objects.using(using).bulk_create(actor_rows)
+        AttributionTally.objects.using(using).bulk_create(tally_rows)
+        if self.claims:
+            recount_claims(self.claims, using=using)
+        actors = sorted({row.actor_id for row in actor_rows})
+        outlets = {row.outlet_id for row in tally_rows}
+        if actors or outlets:
+            transaction.on_commit(lambda: compact(actor_ids=actors, outlet_ids=outlets), using)
+
+
+# -- Claims: recomputed from their own attributions -----------------------------------------
+
+
+def _claim_totals() -> dict:
+    rows = Attribution.objects.filter(claim=OuterRef("pk")).order_by().values("claim")
+
+    def total(rows, aggregate) -> Coalesce:
+        query = rows.annotate(n=aggregate).values("n")
+        return Coalesce(Subquery(query, output_field=IntegerField()), Value(0))
+
+    return {
+        "attribution_total": total(rows, Count("pk")),
+        "source_total": total(rows, Count("source", distinct=True)),
+        "response_total": total(rows.filter(stance__in=RESPONSES), Count("pk")),
+    }
+
+
+def recount_claims(claim_ids: Iterable[int], *, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Recompute the claims' columns; on PostgreSQL, inside a transaction, leave a claim that
+    another transaction holds to right after this one commits (no waiting, so no deadlock)."""
+    ids = sorted(set(claim_ids))
+    conn = connections[using]
+    if conn.vendor == "postgresql" and conn.in_atomic_block:
+        with conn.cursor() as cursor:
+            cursor.execute(
+                "SELECT id FROM tracker_claim WHERE id = ANY(%s) ORDER BY id "
+                "FOR NO KEY UPDATE SKIP LOCKED",
+                [ids],
+            )
+            free = [row[0] for row in cursor.fetchall()]
+        busy = set(ids) - set(free)
+        if busy:
+            transaction.on_commit(lambda: recount_claims(busy, using=using), using)
+        ids = free
+    if ids:
+        Claim.objects.using(using).filter(pk__in=ids).update(**_claim_totals())
+
+
+# -- Folding the insert-only rows -------------------------------------------------------------
+
+
+def compact(
+    *, actor_ids: Iterable[int] = (), outlet_ids: Iterable[int | None] = (), using: str = "default"
+) -> None:
+    """Fold the count rows of these actors and outlets into one row per key (zeros dropped)."""
+    actor_ids = sorted(set(actor_ids))
+    outlets = set(outlet_ids)
+    with_null = None in outlets
+    outlet_list = sorted(o for o in outlets if o is not None)
+    conn = connections[using]
+    if conn.vendor == "postgresql":
+        # One statement each: the rows deleted are exactly the rows summed, so a concurrent
+        # fold or insert can neither be lost nor counted twice.
+        with conn.cursor() as cursor:
+            if actor_ids:
+                cursor.execute(
+                    "WITH gone AS (DELETE FROM tracker_actorstancecount WHERE actor_id = ANY(%s)"
+                    " RETURNING actor_id, stance, own, subtree)"
+                    " INSERT INTO tracker_actorstancecount (actor_id, stance, own, subtree)"
+                    " SELECT actor_id, stance, SUM(own), SUM(subtree) FROM gone"
+                    " GROUP BY actor_id, stance HAVING SUM(own) <> 0 OR SUM(subtree) <> 0",
+                    [actor_ids],
+                )
+            if outlets:
+                cursor.execute(
+                    "WITH gone AS (DELETE FROM tracker_attributiontally"
+                    " WHERE outlet_id = ANY(%s) OR (%s AND outlet_id IS NULL)"
+                    " RETURNING stance, anonymity, status, outlet_id, n)"
+                    " INSERT INTO tracker_attributiontally"
+                    " (stance, anonymity, status, outlet_id, n)"
+                    " SELECT stance, anonymity, status, outlet_id, SUM(n) FROM gone"
+                    " GROUP BY stance, anonymity, status, outlet_id HAVING SUM(n) <> 0",
+                    [outlet_list, with_null],
+                )
+        return
+    # SQLite has one writer at a time: read, delete and write back in one transaction.
+    with transaction.atomic(using=using):
+        if actor_ids:
+            rows = ActorStanceCount.objects.using(using).filter(actor_id__in=actor_ids)
+            sums = list(
+                rows.order_by()
+                .values_list("actor_id", "stance")
+                .annotate(Sum("own"), Sum("subtree"))
+            )
+            rows.delete()
+            ActorStanceCount.objects.using(using).bulk_create(
+                ActorStanceCount(actor_id=a, stance=s, own=o, subtree=t)
+                for a, s, o, t in sums
+                if o or t
+            )
+        if outlets:
+            where = Q(outlet_id__in=outlet_list)
+            if with_null:
+                where |= Q(outlet_id__isnull=True)
+            rows = AttributionTally.objects.using(using).filter(where)
+            keys = ("stance", "anonymity", "status", "outlet_id")
+            sums = list(rows.order_by().values_list(*keys).annotate(Sum("n")))
+            rows.delete()
+            AttributionTally.objects.using(using).bulk_create(
+                AttributionTally(stance=s, anonymity=a, status=st, outlet_id=o, n=n)
+                for s, a, st, o, n in sums
+                if n
+            )
+
+
+# -- Everything from scratch ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Recounted:
+    actor_rows: int
+    tally_rows: int
+    claims: int
+
+    def __str__(self) -> str:
+        return (
+            f"Recounted {self.claims:,} claims, {self.actor_rows:,} actor x stance counts "
+            f"and {self.tally_rows:,} facet counts."
+        )
+
+
+def recount(*, using: str = DEFAULT_DB_ALIAS) -> Recounted:
+    """Every count from the attributions themselves, in one transaction (bulk writers call it).
+
+    Raw SQL over the tables, so a migration can run it too; a few GROUP BYs whatever the size.
+    """
+    conn = connections[using]
+    with transaction.atomic(using=using), conn.cursor() as cursor:
+        cursor.execute("DELETE FROM tracker_actorstancecount")
+        cursor.execute("DELETE FROM tracker_attributiontally")
+        cursor.execute(
+            "SELECT s.actor_id, a.stance, COUNT(*) FROM tracker_attribution a"
+            " JOIN tracker_source s ON s.id = a.source_id WHERE s.actor_id IS NOT NULL"
+            " GROUP BY s.actor_id, a.stance"
+        )
+        own_rows = cursor.fetchall()
+        cursor.execute("SELECT id, path FROM tracker_actor")
+        paths = dict(cursor.fetchall())
+        deltas = Deltas()
+        for actor_id, stance, n in own_rows:
+            deltas.own[(actor_id, stance)] += n
+            for pk in _ids(paths.get(actor_id) or f"/{actor_id}/"):
+                deltas.subtree[(pk, stance)] += n
+        keys = sorted(set(deltas.own) | set(deltas.subtree))
+        cursor.executemany(
+            "INSERT INTO tracker_actorstancecount (actor_id, stance, own, subtree)"
+            " VALUES (%s, %s, %s, %s)",
+            [(a, s, deltas.own[a, s], deltas.subtree[a, s]) for a, s in keys],
+        )
+        cursor.execute(
+            "INSERT INTO tracker_attributiontally (stance, anonymity, status, outlet_id, n)"
+            " SELECT a.stance, a.anonymity, c.status, r.outlet_id, COUNT(*)"
+            " FROM tracker_attribution a JOIN tracker_claim c ON c.id = a.claim_id"
+            " JOIN articles_article r ON r.id = a.article_id"
+            " GROUP BY a.stance, a.anonymity, c.status, r.outlet_id"
+        )
+        tally_rows = cursor.rowcount
+        cursor.execute(
+            "UPDATE tracker_claim SET attribution_total = 0, source_total = 0, response_total = 0"
+            " WHERE (attribution_total <> 0 OR source_total <> 0 OR response_total <> 0)"
+            " AND NOT EXISTS (SELECT 1 FROM tracker_attribution a"
+            " WHERE a.claim_id = tracker_claim.id)"
+        )
+        cursor.execute(
+            "UPDATE tracker_claim SET attribution_total = x.a, source_total = x.s,"
+            " response_total = x.r FROM (SELECT claim_id, COUNT(*) AS a,"
+            " COUNT(DISTINCT source_id) AS s,"
+            f" SUM(CASE WHEN stance IN ({_RESPONSES_SQL}) THEN 1 ELSE 0 END) AS r"
+            " FROM tracker_attribution GROUP BY claim_id) AS x"
+            " WHERE x.claim_id = tracker_claim.id AND (tracker_claim.attribution_total <> x.a"
+            " OR tracker_claim.source_total <> x.s OR tracker_claim.response_total <> x.r)"
+        )
+        cursor.execute("SELECT COUNT(*) FROM tracker_claim")
+        claims = cursor.fetchone()[0]
+    return Recounted(actor_rows=len(keys), tally_rows=max(tally_rows, 0), claims=claims)
+
+
+def differences(*, using: str = DEFAULT_DB_ALIAS) -> list[str]:
+    """Where the kept counts differ from counting again (empty when they agree)."""
+    problems: list[str] = []
+    kept_actors = _actor_counts(using)
+    kept_tally = _tally_counts(using)
+    kept_claims = {pk: (a, s, r) for pk, a, s, r in _claim_rows(using)}
+    with transaction.atomic(using=using):
+        recount(using=using)
+        fresh_actors = _actor_counts(using)
+        fresh_tally = _tally_counts(using)
+        fresh_claims = {pk: (a, s, r) for pk, a, s, r in _claim_rows(using)}
+        transaction.set_rollback(True, using=using)
+    for name, kept, fresh in (
+        ("actor", kept_actors, fresh_actors),
+        ("facet", kept_tally, fresh_tally),
+        ("claim", kept_claims, fresh_claims),
+    ):
+        for key in sorted(set(kept) | set(fresh), key=str):
+            if kept.get(key, 0) != fresh.get(key, 0):
+                problems.append(f"{name} {key}: kept {kept.get(key, 0)}, counted {fresh.get(key)}")
+    return problems
+
+
+def _claim_rows(using: str) -> list[tuple]:
+    return list(
+        Claim.objects.using(using)
+        .order_by()
+        .values_list("pk", "attribution_total", "source_total", "response_total")
+    )
+
+
+def _actor_counts(using: str) -> dict[tuple, tuple[int, int]]:
+    rows = (
+        ActorStanceCount.objects.using(using)
+        .order_by()
+        .values_list("actor_id", "stance")
+        .annotate(Sum("own"), Sum("subtree"))
+    )
+    return {(a, s): (o, t) for a, s, o, t in rows if o or t}
+
+
+def _tally_counts(using: str) -> dict[tuple, int]:
+    keys = ("stance", "anonymity", "status", "outlet_id")
+    rows = AttributionTally.objects.using(using).order_by().values_list(*keys).annotate(Sum("n"))
+    return {tuple(row[:4]): row[4] for row in rows if row[4]}
+
+
+def attributions_added(ids: Iterable[int], *, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Count attributions written without signals (bulk_create): one query and the writes."""
+    deltas = Deltas()
+    for mark in marks(ids).values():
+        deltas.add(mark, 1)
+    deltas.write(using=using)
+
+
+def connect() -> None:
+    """Connect the receivers that keep the counts with every write (TrackerConfig.ready())."""
+    from tracker.counters import signals
+
+    signals.connect()

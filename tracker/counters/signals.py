@@ -1,0 +1,189 @@
+"""The receivers that keep the counts (tracker/counters) with every write: connected in ready()."""
+
+from __future__ import annotations
+
+from django.db import DEFAULT_DB_ALIAS
+from django.db.models import Count, Sum
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
+
+from articles.models import Article
+from tracker.counters import Deltas, marks, recount_claims
+from tracker.models import Actor, Attribution, Claim, Response, Source, Verdict
+
+
+def _attribution_before(sender, instance: Attribution, raw: bool = False, **kwargs) -> None:
+    # What the stored row counts towards now, before this save or delete changes it.
+    if raw or instance.pk is None or instance._state.adding:
+        return
+    instance._counted_as = marks([instance.pk]).get(instance.pk)  # type: ignore[attr-defined]
+
+
+def _attribution_saved(sender, instance: Attribution, raw: bool = False, **kwargs) -> None:
+    if raw:
+        return
+    was = getattr(instance, "_counted_as", None)
+    now = marks([instance.pk]).get(instance.pk)
+    instance._counted_as = now  # type: ignore[attr-defined]
+    if was == now:
+        return
+    deltas = Deltas()
+    if was is not None:
+        deltas.add(was, -1)
+    if now is not None:
+        deltas.add(now, 1)
+    deltas.write(using=kwargs.get("using") or DEFAULT_DB_ALIAS)
+
+
+def _attribution_deleted(sender, instance: Attribution, **kwargs) -> None:
+    was = getattr(instance, "_counted_as", None)
+    if was is None:
+        return
+    instance._counted_as = None  # type: ignore[attr-defined]
+    deltas = Deltas()
+    deltas.add(was, -1)
+    deltas.write(using=kwargs.get("using") or DEFAULT_DB_ALIAS)
+
+
+def _source_before(sender, instance: Source, raw: bool = False, **kwargs) -> None:
+    if raw or instance._state.adding:
+        return
+    stored = Source.objects.filter(pk=instance.pk).values_list("actor_id", flat=True)
+    instance._counted_actor = list(stored)  # type: ignore[attr-defined]
+
+
+def _source_saved(sender, instance: Source, raw: bool = False, **kwargs) -> None:
+    stored = getattr(instance, "_counted_actor", None)
+    instance._counted_actor = [instance.actor_id]  # type: ignore[attr-defined]
+    if raw or not stored or stored[0] == instance.actor_id:
+        return
+    # The source moved to another actor: its attributions move with it, stance by stance.
+    old, new = stored[0], instance.actor_id
+    by_stance = instance.attributions.order_by().values_list("stance").annotate(Count("pk"))
+    paths = dict(Actor.objects.filter(pk__in=[old, new]).values_list("pk", "path"))
+    deltas = Deltas()
+    for stance, n in by_stance:
+        deltas.actor(paths.get(old, ""), stance, -n)
+        deltas.actor(paths.get(new, ""), stance, n)
+    deltas.write(using=kwargs.get("using") or DEFAULT_DB_ALIAS)
+
+
+def _actor_before(sender, instance: Actor, raw: bool = False, **kwargs) -> None:
+    if raw or instance._state.adding:
+        return
+    stored = Actor.objects.filter(pk=instance.pk).values_list("path", flat=True).first()
+    instance._counted_path = stored  # type: ignore[attr-defined]
+
+
+def _actor_saved(sender, instance: Actor, raw: bool = False, **kwargs) -> None:
+    old = getattr(instance, "_counted_path", None)
+    instance._counted_path = instance.path  # type: ignore[attr-defined]
+    if raw or not old or old == instance.path or not instance.path:
+        return
+    # The actor moved in the tree: its sub-tree's counts leave its old ancestors for the new.
+    totals = instance.stance_counts.order_by().values_list("stance").annotate(Sum("subtree"))
+    deltas = Deltas()
+    for stance, n in totals:
+        deltas.actor(old, stance, -n, ancestors_only=True)
+        deltas.actor(instance.path, stance, n, ancestors_only=True)
+    deltas.write(using=kwargs.get("using") or DEFAULT_DB_ALIAS)
+
+
+def _article_before(sender, instance: Article, raw: bool = False, **kwargs) -> None:
+    if raw or instance._state.adding:
+        return
+    stored = Article.objects.filter(pk=instance.pk).values_list("outlet_id", flat=True)
+    instance._counted_outlet = list(stored)  # type: ignore[attr-defined]
+
+
+def _article_saved(sender, instance: Article, raw: bool = False, **kwargs) -> None:
+    stored = getattr(instance, "_counted_outlet", None)
+    instance._counted_outlet = [instance.outlet_id]  # type: ignore[attr-defined]
+    if raw or not stored or stored[0] == instance.outlet_id:
+        return
+    rows = (
+        Attribution.objects.filter(article=instance)
+        .order_by()
+        .values_list("stance", "anonymity", "claim__status")
+        .annotate(Count("pk"))
+    )
+    deltas = Deltas()
+    for stance, anonymity, status, n in rows:
+        deltas.tally[(stance, anonymity, status, stored[0])] -= n
+        deltas.tally[(stance, anonymity, status, instance.outlet_id)] += n
+    deltas.write(using=kwargs.get("using") or DEFAULT_DB_ALIAS)
+
+
+def _restatus(claim_id: int, old: str, new: str, using: str) -> None:
+    """A claim's attributions move to the facet counts of its new status."""
+    rows = (
+        Attribution.objects.filter(claim_id=claim_id)
+        .order_by()
+        .values_list("stance", "anonymity", "article__outlet_id")
+        .annotate(Count("pk"))
+    )
+    deltas = Deltas()
+    for stance, anonymity, outlet, n in rows:
+        deltas.tally[(stance, anonymity, old, outlet)] -= n
+        deltas.tally[(stance, anonymity, new, outlet)] += n
+    deltas.write(using=using)
+
+
+def _claim_status(claim_id: int) -> str | None:
+    return Claim.objects.filter(pk=claim_id).values_list("status", flat=True).first()
+
+
+def _claim_before(sender, instance: Claim, raw: bool = False, **kwargs) -> None:
+    if raw or instance._state.adding:
+        return
+    instance._counted_status = _claim_status(instance.pk)  # type: ignore[attr-defined]
+
+
+def _claim_saved(sender, instance: Claim, created: bool, raw: bool = False, **kwargs) -> None:
+    if raw or created:
+        return
+    using = kwargs.get("using") or DEFAULT_DB_ALIAS
+    # save() wrote the columns as loaded, perhaps before an attribution was added since.
+    recount_claims([instance.pk], using=using)
+    old = getattr(instance, "_counted_status", None)
+    instance._counted_status = instance.status  # type: ignore[attr-defined]
+    if old and old != instance.status:
+        _restatus(instance.pk, old, instance.status, using)
+
+
+def _verdict_before(sender, instance: Verdict, raw: bool = False, **kwargs) -> None:
+    if raw:
+        return
+    instance._counted_status = _claim_status(instance.claim_id)  # type: ignore[attr-defined]
+
+
+def _verdict_after(sender, instance: Verdict, raw: bool = False, **kwargs) -> None:
+    # Runs after tracker.credibility.signals has set the claim's status from its verdicts.
+    old = getattr(instance, "_counted_status", None)
+    if raw or old is None:
+        return
+    new = _claim_status(instance.claim_id)
+    if new is not None and new != old:
+        _restatus(instance.claim_id, old, new, kwargs.get("using") or DEFAULT_DB_ALIAS)
+
+
+def connect() -> None:
+    """Connect the receivers (after the credibility ones, which set claim statuses)."""
+    for model in (Attribution, Response):
+        uid = f"counters-{model._meta.model_name}"
+        pre_save.connect(_attribution_before, sender=model, dispatch_uid=f"{uid}-pre-save")
+        post_save.connect(_attribution_saved, sender=model, dispatch_uid=f"{uid}-save")
+        pre_delete.connect(_attribution_before, sender=model, dispatch_uid=f"{uid}-pre-delete")
+        post_delete.connect(_attribution_deleted, sender=model, dispatch_uid=f"{uid}-delete")
+    for model, before, after in (
+        (Source, _source_before, _source_saved),
+        (Actor, _actor_before, _actor_saved),
+        (Article, _article_before, _article_saved),
+        (Claim, _claim_before, _claim_saved),
+    ):
+        uid = f"counters-{model._meta.model_name}"
+        pre_save.connect(before, sender=model, dispatch_uid=f"{uid}-pre-save")
+        post_save.connect(after, sender=model, dispatch_uid=f"{uid}-save")
+    pre_save.connect(_verdict_before, sender=Verdict, dispatch_uid="counters-verdict-pre-save")
+    post_save.connect(_verdict_after, sender=Verdict, dispatch_uid="counters-verdict-save")
+    pre_delete.connect(_verdict_before, sender=Verdict, dispatch_uid="counters-verdict-pre-del")
+    post_delete.connect(_verdict_after, sender=Verdict, dispatch_uid="counters-verdict-delete")

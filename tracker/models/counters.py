@@ -1,0 +1,45 @@
+"""Counts kept as rows written with the data (tracker/counters.py), so that pages read, not scan."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from tracker.choices import Anonymity, ClaimStatus, Stance
+from tracker.models.actors import Actor
+
+
+class ActorStanceCount(models.Model):
+    """Attributions of one stance to an actor's own sources (own) and to its whole sub-tree.
+
+    Writers only ever insert rows (+1, -1 ...): two editors citing the same ministry never wait
+    for each other's row, and no row is locked by every write. An actor's count is the sum of
+    its rows; after each commit the rows an edit touched are folded into one per stance.
+    """
+
+    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="stance_counts")
+    stance = models.CharField(max_length=16, choices=Stance)
+    own = models.IntegerField(default=0)
+    subtree = models.IntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["actor", "stance"], name="actorcount_actor_stance")]
+
+    def __str__(self) -> str:
+        return f"{self.actor_id} {self.stance}: {self.own} own, {self.subtree} with sub-actors"
+
+
+class AttributionTally(models.Model):
+    """Attributions by stance, anonymity, claim status and outlet: the unfiltered list's facets.
+
+    Insert-only like ActorStanceCount (a total is the sum of its rows, folded after commit);
+    the outlet is a plain id, so counts never hold a lock on the outlet's row.
+    """
+
+    stance = models.CharField(max_length=16, choices=Stance)
+    anonymity = models.CharField(max_length=16, choices=Anonymity)
+    status = models.CharField(max_length=16, choices=ClaimStatus)
+    outlet_id = models.IntegerField(null=True)
+    n = models.IntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.stance}/{self.anonymity}/{self.status}/{self.outlet_id}: {self.n}"
