@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 
 from articles.history import recorded_as
@@ -36,6 +37,23 @@ class ArticleFileError(ValueError):
         return f"{where}: {self.message}"
 
 
+def body_size_problem(size: int) -> str | None:
+    """Why a body of this many UTF-8 bytes is refused, if it is (settings.ARTICLE_MAX_BYTES)."""
+    limit = settings.ARTICLE_MAX_BYTES
+    if size <= limit:
+        return None
+    return (
+        f"is {size:,} bytes, more than the {limit:,} an article may hold "
+        "(the ARTICLE_MAX_BYTES setting)"
+    )
+
+
+def nul_line(text: str) -> int | None:
+    """The line of the first NUL character, if the text holds one (no database stores it)."""
+    at = text.find("\x00")
+    return None if at < 0 else text.count("\n", 0, at) + 1
+
+
 @dataclass(frozen=True)
 class ArticleText:
     path: Path
@@ -46,6 +64,10 @@ class ArticleText:
 def parse_article_text(text: str, *, path: Path | str = "<text>") -> ArticleText:
     """Split an article file's text into its date and its body, or say what is wrong."""
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    if problem := body_size_problem(len(text.encode("utf-8", "surrogatepass"))):
+        raise ArticleFileError(path, problem)
+    if (line := nul_line(text)) is not None:
+        raise ArticleFileError(path, "holds a NUL character (\\x00), which is not text", line=line)
     match = _HEADER.match(text)
     if not match or match["word"].lower() != "date":
         found = f"found {match['word']!r}" if match else "the file is empty"
@@ -73,6 +95,9 @@ def parse_article_text(text: str, *, path: Path | str = "<text>") -> ArticleText
 
 def read_article_file(path: Path) -> ArticleText:
     try:
+        # Refused before it is read: a huge file would otherwise be held in memory whole.
+        if problem := body_size_problem(path.stat().st_size):
+            raise ArticleFileError(path, problem)
         raw = path.read_bytes()
     except OSError as exc:
         raise ArticleFileError(path, f"cannot be read: {exc.strerror or exc}") from None

@@ -18,6 +18,7 @@ import sys
 import textwrap
 import threading
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -424,12 +425,9 @@ def _serve_and_measure(database, run, gunicorn, env, port, targets, info, querie
 
 def _datasette(run, env, info, script, datasette, log, writer, facts) -> None:
     db_file = Path(env["DATA_DIR"]) / "tracker.sqlite3"
-    path = (
-        "/tracker/tracker_attribution.json?_facet=stance&_size=25&_where="
-        + urllib.request.quote(
-            "source_id in (select id from tracker_source where actor_id in "
-            f"(select id from tracker_actor where path like '{info['actor_path']}%'))"
-        )
+    path = "/tracker/tracker_attribution.json?_facet=stance&_size=25&_where=" + urllib.parse.quote(
+        "source_id in (select id from tracker_source where actor_id in "
+        f"(select id from tracker_actor where path like '{info['actor_path']}%'))"
     )
     command = [
         datasette, "serve", str(db_file), "-p", "8120", "-h", "127.0.0.1",

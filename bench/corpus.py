@@ -236,7 +236,8 @@ def generate(*, sizes: Sizes, seed: int = 1, chunk: int = 2000, progress=None) -
     by_actor: dict[int, list[int]] = {}
     for index in range(sizes.sources):
         pk = source_id0 + index
-        actor = actor_id0 + actor_pick.draw()
+        picked = actor_id0 + actor_pick.draw()
+        actor: int | None = picked  # None: a source of no actor
         roll = rng.random()
         if index == 0:
             kind, name, actor, role = "unattributed", f"Unattributed ({tag})", None, ""
@@ -244,7 +245,7 @@ def generate(*, sizes: Sizes, seed: int = 1, chunk: int = 2000, progress=None) -
             kind, name, role = "person", f"{rng.choice(FIRST)} {rng.choice(LAST)} {pk}", ""
             role = rng.choice(ROLES)
         elif roll < 0.65:
-            kind, name, role = "organisation", f"{actors[actor - actor_id0][1]} press office", ""
+            kind, name, role = "organisation", f"{actors[picked - actor_id0][1]} press office", ""
         elif roll < 0.92:
             kind, name, role = "anonymous", rng.choice(ANON), ""
             if rng.random() < 0.3:

@@ -202,9 +202,9 @@ def _targets(run: Run) -> list[str]:
     datasette = _find(run.results, "sqlite", "Datasette")
     if listed and datasette and datasette.requests_per_second:
         ratio = listed.requests_per_second / datasette.requests_per_second
-        ours, theirs = listed.requests_per_second, datasette.requests_per_second
+        our_rps, their_rps = listed.requests_per_second, datasette.requests_per_second
         row("claim list (actor + count + facets) >= 1.5x Datasette, same SQLite file",
-            f"{ratio:.1f}x ({ours:.1f} vs {theirs:.1f} req/s)", ratio >= 1.5)  # fmt: skip
+            f"{ratio:.1f}x ({our_rps:.1f} vs {their_rps:.1f} req/s)", ratio >= 1.5)  # fmt: skip
     for database in ("sqlite", "postgresql"):
         page = _find(run.results, database, "claim page")
         bare = _find(run.results, database, "bare Django view")

@@ -40,6 +40,13 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name}={value!r} is not a whole number.") from None
 
 
+def env_positive(name: str, default: int) -> int:
+    value = env_int(name, default)
+    if value < 1:
+        raise ImproperlyConfigured(f"{name}={value} must be at least 1.")
+    return value
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env(name, default).split(",") if item.strip()]
 
@@ -213,20 +220,13 @@ LOGIN_URL = "admin:login"
 # Sign-in limits (django-axes). Every password sign-in goes through AxesStandaloneBackend first:
 # after LOGIN_FAILURE_LIMIT failures from one client address (counted per address, and per
 # account and address together) further attempts are refused, the right password included,
-# until LOGIN_COOLOFF_MINUTES have passed without one. The same limits hold for guessed API
-# tokens (tracker/api/auth.py). Attempts are kept in the database, shared by every worker;
-# `manage.py axes_reset` (or axes_reset_ip / axes_reset_username) lifts a lockout early.
+# for LOGIN_COOLOFF_MINUTES. The same limits hold for guessed API tokens (tracker/api/auth.py).
+# Attempts are kept in the database, shared by every worker; `manage.py axes_reset` (or
+# axes_reset_ip / axes_reset_username) lifts a lockout early.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-
-
-def env_positive(name: str, default: int) -> int:
-    value = env_int(name, default)
-    if value < 1:
-        raise ImproperlyConfigured(f"{name}={value} must be at least 1.")
-    return value
 
 
 LOGIN_FAILURE_LIMIT = env_positive("LOGIN_FAILURE_LIMIT", 5)
@@ -237,6 +237,10 @@ AXES_LOCKOUT_PARAMETERS = ["ip_address", ["username", "ip_address"]]
 # A success does not wipe the address's failures: one known account would otherwise let a
 # guesser start again after every few tries.
 AXES_RESET_ON_SUCCESS = False
+# Attempts while locked out are refused without being recorded: a guesser hammering a locked
+# address costs no database write (django-axes would otherwise append each one to a row that
+# grows without end), and the lock ends LOGIN_COOLOFF_MINUTES after the failure that set it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 # The client address (direct, or the one the TLS proxy appended to X-Forwarded-For), the same
 # one the authentication log and the API's token limit use.
@@ -245,6 +249,8 @@ AXES_CLIENT_IP_CALLABLE = "tracker.auth_events.client_address"
 # API tokens (django-rest-knox): only a hash is stored, each expires API_TOKEN_DAYS after it is
 # made (`manage.py create_api_token`), and is sent as `Authorization: Token <key>`.
 API_TOKEN_DAYS = env_positive("API_TOKEN_DAYS", 90)
+if API_TOKEN_DAYS > 3650:
+    raise ImproperlyConfigured(f"API_TOKEN_DAYS={API_TOKEN_DAYS}: at most 3650 (ten years).")
 REST_KNOX = {
     "TOKEN_TTL": timedelta(days=API_TOKEN_DAYS),
     "AUTH_HEADER_PREFIX": "Token",
@@ -347,3 +353,9 @@ SPECTACULAR_SETTINGS = {
         "SourceKindEnum": "tracker.models.SourceKind",
     },
 }
+
+# The largest article body the loaders (import_article, the seeds, the API) take, in bytes of
+# UTF-8: a long feature is well under 1 MB; tens of MB is a mistake or an attack.
+ARTICLE_MAX_BYTES = env_int("ARTICLE_MAX_BYTES", 5 * 1024 * 1024)
+if ARTICLE_MAX_BYTES < 1:
+    raise ImproperlyConfigured(f"ARTICLE_MAX_BYTES={ARTICLE_MAX_BYTES} must be at least 1.")

@@ -50,6 +50,7 @@ from django.db.backends.signals import connection_created
 from django.db.models import Model
 from django.db.models.signals import post_migrate
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 
 log = logging.getLogger(__name__)
 
@@ -161,7 +162,9 @@ class _AfterCommit:
 def _pending(connection: BaseDatabaseWrapper) -> _AfterCommit | None:
     """This transaction's collector that stands as long as the current savepoint does."""
     current = set(connection.savepoint_ids)
-    for sids, func, _robust in reversed(connection.run_on_commit):
+    # Each entry is (savepoint ids, function, robust): indexed, as the stubs still list two items.
+    for entry in reversed(connection.run_on_commit):
+        sids, func = entry[0], entry[1]
         if isinstance(func, _AfterCommit) and sids <= current:
             return func
     return None
@@ -191,7 +194,7 @@ def uncommitted_writes() -> bool:
     """Whether a connection of this thread has written in a transaction not yet committed."""
     for connection in connections.all(initialized_only=True):
         if connection.in_atomic_block and any(
-            isinstance(func, _AfterCommit) for _sids, func, _robust in connection.run_on_commit
+            isinstance(entry[1], _AfterCommit) for entry in connection.run_on_commit
         ):
             return True
     return False
@@ -282,7 +285,7 @@ def cached[T](key: str, compute: Callable[[], T], *, reads: Iterable[ModelRef]) 
     return kept[0]
 
 
-def cached_page(view: Callable[..., HttpResponse], *, reads: Iterable[ModelRef]) -> Callable:
+def cached_page(view: Callable[..., HttpResponseBase], *, reads: Iterable[ModelRef]) -> Callable:
     """A public page's HTML, kept until one of the models it reads is written.
 
     For pages that depend only on the URL and the data (no user, no form). `reads` names every
@@ -292,7 +295,7 @@ def cached_page(view: Callable[..., HttpResponse], *, reads: Iterable[ModelRef])
     labels = frozenset(label(model) for model in reads)
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         # Exports stream and are not kept; everything else on these pages is HTML.
         if request.method not in ("GET", "HEAD") or request.GET.get("format") not in (None, "html"):
             return view(request, *args, **kwargs)
@@ -303,12 +306,13 @@ def cached_page(view: Callable[..., HttpResponse], *, reads: Iterable[ModelRef])
         except Exception:  # the cache does not answer: serve the page computed, not an error
             log.exception("the cache did not answer; %s computed without it", request.path)
             return view(request, *args, **kwargs)
-        rendered: list[HttpResponse] = []
+        rendered: list[HttpResponseBase] = []
 
         def render() -> tuple[bytes, str] | None:
             response = view(request, *args, **kwargs)
             rendered.append(response)
-            if response.status_code != 200 or response.streaming:
+            # A streamed response (an export) is not an HttpResponse, and is not kept.
+            if not isinstance(response, HttpResponse) or response.status_code != 200:
                 return None
             return response.content, response["Content-Type"]
 

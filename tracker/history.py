@@ -39,9 +39,16 @@ __all__ = [
 EMPTY = "(empty)"
 
 
+def _concrete(model: type[models.Model]) -> type[models.Model]:
+    """The model a proxy stands for (the model itself when it is not a proxy)."""
+    concrete = model._meta.concrete_model
+    assert concrete is not None  # Django sets it when it builds the model class
+    return concrete
+
+
 def is_tracked(model: type[models.Model]) -> bool:
     """Whether the model (or the model a proxy stands for) keeps its history."""
-    return hasattr(model._meta.concrete_model._meta, "simple_history_manager_attribute")
+    return hasattr(_concrete(model)._meta, "simple_history_manager_attribute")
 
 
 def _history_model(model: type[models.Model]) -> Any:
@@ -84,11 +91,8 @@ def unchanged(instance: models.Model, fields: Iterable[str] | None = None) -> bo
     ]
     if not compared:
         return wanted is not None
-    stored = (
-        model._meta.concrete_model._base_manager.filter(pk=instance.pk)
-        .values(*[field.attname for field in compared])
-        .first()
-    )
+    rows = _concrete(model)._base_manager
+    stored = rows.filter(pk=instance.pk).values(*[field.attname for field in compared]).first()
     if stored is None:
         return False
     for field in compared:

@@ -35,7 +35,9 @@ def _loaded(rows: list[models.Model]) -> list[models.Model]:
     # One query per kind of row, with what its description names.
     by_model: dict[type[models.Model], list[int]] = defaultdict(list)
     for row in rows:
-        by_model[type(row)._meta.concrete_model].append(row.pk)
+        concrete = type(row)._meta.concrete_model
+        assert concrete is not None  # Django sets it when it builds the model class
+        by_model[concrete].append(row.pk)
     related = {
         Evidence: Evidence.objects.select_related("verdict__claim"),
         Attribution: Attribution.objects.select_related("claim", "source", "article").defer(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 
 from tracker.views.errors import bad_request
 
@@ -21,7 +21,7 @@ class RejectNulMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         forms = ("application/x-www-form-urlencoded", "multipart/form-data")
-        form = request.POST if request.content_type in forms else {}
+        form = request.POST if request.content_type in forms else QueryDict()
         for params in (request.GET, form):
             for name in params:
                 if "\x00" in name or any("\x00" in value for value in params.getlist(name)):

@@ -146,7 +146,9 @@ class AttributionQuerySet(models.QuerySet):
 class ClaimQuerySet(models.QuerySet):
     def _attributions(self) -> models.QuerySet:
         # The related model, reached through the relation: this module imports no model.
-        return self.model._meta.get_field("attributions").related_model._default_manager.all()
+        related = self.model._meta.get_field("attributions").related_model
+        assert related is not None  # a reverse relation always has a model at the other end
+        return related._default_manager.all()
 
     def _with_attribution(self, **conditions) -> ClaimQuerySet:
         return self.filter(Exists(self._attributions().filter(claim=OuterRef("pk"), **conditions)))

@@ -41,6 +41,7 @@ from tracker.models import (
     SourceKind,
     Stance,
 )
+from tracker.seedfields import anonymity_problem, entry_label, field_problem
 
 _SLUG = re.compile(r"^[-a-z0-9_]+$")
 
@@ -51,6 +52,11 @@ _TYPES: dict[str, type | tuple[type, ...]] = {
     "list": list,
     "date": (date, str),
 }
+
+
+def _has_type(value: Any, kind: type | tuple[type, ...]) -> bool:
+    """isinstance(), except that true and false are not integers (they are in Python)."""
+    return isinstance(value, kind) and not (kind is int and isinstance(value, bool))
 
 
 def _fields(spec: str, **choices: list[str]) -> _Spec:
@@ -208,7 +214,7 @@ class _Reader:
         entries = []
         for index, item in enumerate(raw, start=1):
             entry = Entry(
-                file, _label(section, index, item), item if isinstance(item, dict) else {}
+                file, entry_label(section, index, item), item if isinstance(item, dict) else {}
             )
             if not isinstance(item, dict):
                 self.error(entry, "must be a table")
@@ -230,7 +236,7 @@ class _Reader:
                     self.error(entry, f"{key}: missing")
                     ok = False
                 continue
-            if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            if not _has_type(value, kind):
                 expected = " or ".join(
                     t.__name__ for t in (kind if isinstance(kind, tuple) else (kind,))
                 )
@@ -253,14 +259,8 @@ class _Reader:
             elif key in ("aliases", "about") and not all(isinstance(v, str) for v in value):
                 self.error(entry, f"{key}: expected a list of strings")
                 ok = False
-            elif key in ("count", "occurrence") and value < 1:
-                self.error(entry, f"{key}: must be 1 or more, got {value}")
-                ok = False
-            elif key in ("span_start", "span_end") and value < 0:
-                self.error(entry, f"{key}: must not be negative, got {value}")
-                ok = False
-            elif key == "wikidata_id" and not re.fullmatch(r"Q[0-9]+", value):
-                self.error(entry, f"wikidata_id: {value!r} is not a Wikidata id like Q159")
+            elif problem := field_problem(section, key, value):
+                self.error(entry, f"{key}: {problem}")
                 ok = False
         return ok
 
@@ -300,6 +300,10 @@ class _Reader:
             for entry in attributions:
                 self._ref(entry, "claim", "claims", entry.get("claim"))
                 self._ref(entry, "source", "sources", entry.get("source"))
+                source = self.defined["sources"].get(entry.get("source"))
+                given = entry.get("anonymity")
+                if source and given and (problem := anonymity_problem(source.get("kind"), given)):
+                    self.error(entry, f"anonymity: {problem}")
                 self._locate(text, entry)
                 # The same source may support a claim twice in one article (the lede and the
                 # body), but not twice from the same place.
@@ -334,23 +338,11 @@ class _Reader:
             entry.data["quote"] = placed.quote  # as the article has it
 
 
-def _label(section: str, index: int, item: Any) -> str:
-    if section == "article":
-        return "[article]"
-    if not isinstance(item, dict):
-        return f"{section}[{index}]"
-    if section == "attributions":
-        parts = [str(item.get(k, "?")) for k in ("claim", "source", "stance")]
-        return f"attributions[{index}] ({' / '.join(parts)})"
-    slug = item.get("slug")
-    return f"{section}[{index}] ({slug})" if isinstance(slug, str) else f"{section}[{index}]"
-
-
-def _upsert(model: type[models.Model], lookup: dict, values: dict) -> tuple[models.Model, str]:
+def _upsert[M: models.Model](model: type[M], lookup: dict, values: dict) -> tuple[M, str]:
     """Create or update a row, writing only when a value differs (so a reload changes nothing)."""
-    obj = model.objects.filter(**lookup).first()
+    obj = model._default_manager.filter(**lookup).first()
     if obj is None:
-        return model.objects.create(**lookup, **values), "created"
+        return model._default_manager.create(**lookup, **values), "created"
     changed = [name for name, value in values.items() if getattr(obj, name) != value]
     if not changed:
         return obj, "unchanged"

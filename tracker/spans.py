@@ -91,6 +91,11 @@ def _needle(text: str) -> str:
     return _fold(unicodedata.normalize("NFC", text))[0].strip()
 
 
+def folded(text: str) -> str:
+    """The text as the matching rules see it: quotes, dashes and whitespace made plain."""
+    return _needle(text)
+
+
 def find(body: str, text: str) -> list[tuple[int, int]]:
     """Every place (start, end) where the text occurs in the body, by the matching rules."""
     needle = _needle(text)

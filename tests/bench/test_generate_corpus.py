@@ -83,6 +83,7 @@ def test_the_hierarchy_is_stored_for_sub_tree_queries():
     for actor in Actor.objects.exclude(parent=None).select_related("parent")[:50]:
         assert actor.path == f"{actor.parent.path}{actor.pk}/"
     root = Actor.objects.filter(parent=None).order_by("pk").first()
+    assert root is not None
     assert Actor.objects.subtree(root).count() > 1
 
 

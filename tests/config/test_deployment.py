@@ -38,7 +38,7 @@ def interpolate(value: str, environ: Mapping[str, str] | None = None) -> str:
         value = environ.get(name)
         # ":-" and ":?" treat an empty variable as unset; "-" and "?" only an unset one.
         missing = value is None or (value == "" and op is not None and op.startswith(":"))
-        if not missing:
+        if value is not None and not missing:  # (missing covers None: this tells the checker)
             return value
         if op is None:
             return ""
@@ -124,11 +124,11 @@ def test_migration_job_applies_migrations_then_loads_the_seeds(services):
 
 
 def test_database_keeps_its_data_in_a_declared_named_volume(compose, services):
-    mounts = {}
+    mounts: dict[str, str | None] = {}
     for volume in services["db"]["volumes"]:
         if isinstance(volume, str):
-            source, _, target = volume.partition(":")
-            mounts[target.split(":")[0]] = source
+            named, _, target = volume.partition(":")
+            mounts[target.split(":")[0]] = named
         else:
             mounts[volume["target"]] = volume.get("source")
     source = mounts.get("/var/lib/postgresql/data")

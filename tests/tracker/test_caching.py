@@ -7,12 +7,14 @@ import re
 import threading
 import time
 import uuid
+from typing import Any
 
 import pytest
 from django.apps import apps
 from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.db import connection, connections, transaction
+from django.db.models import Model
 from django.http import HttpResponse
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
@@ -49,6 +51,19 @@ def _outside_django(sql: str, params: list) -> None:
     raw.close()
 
 
+def _saved(obj: Model, **changes: Any) -> None:
+    for name, value in changes.items():
+        setattr(obj, name, value)
+    obj.save()
+
+
+def _outside_django_then_bump(n) -> None:
+    _outside_django(
+        "UPDATE tracker_attribution SET wording = %s WHERE id = %s", ["Copied wording", n.denial.pk]
+    )
+    bump(Attribution)
+
+
 CLAIM, ACTOR, SOURCE, ARTICLE = "claim", "actor", "source", "article"
 
 # Every kind of write, and the page on which it shows.
@@ -58,8 +73,7 @@ WRITES = {
         wording="Newly cited sources",
         **span_of(BODY, "The Russian Defence Ministry did not respond to questions."),
     )),
-    "ORM save": (CLAIM, lambda n: (setattr(n.denial, "wording", "A ministry aide"),
-                                   n.denial.save())),
+    "ORM save": (CLAIM, lambda n: _saved(n.denial, wording="A ministry aide")),
     "QuerySet.update": (CLAIM, lambda n: Claim.objects.filter(pk=n.claim.pk).update(
         text="The drive slowed down.")),
     "ORM delete": (CLAIM, lambda n: n.denial.delete()),
@@ -73,17 +87,11 @@ WRITES = {
     "raw SQL": (CLAIM, lambda n: connection.cursor().execute(
         "UPDATE tracker_attribution SET wording = %s WHERE id = %s", ["Raw wording", n.denial.pk]
     )),
-    "outside Django, then bump()": (CLAIM, lambda n: (
-        _outside_django("UPDATE tracker_attribution SET wording = %s WHERE id = %s",
-                        ["Copied wording", n.denial.pk]),
-        bump(Attribution),
-    )),
-    "actor renamed": (ACTOR, lambda n: (setattr(n.russia, "name", "Russian Federation"),
-                                        n.russia.save())),
+    "outside Django, then bump()": (CLAIM, _outside_django_then_bump),
+    "actor renamed": (ACTOR, lambda n: _saved(n.russia, name="Russian Federation")),
     "alias added": (ACTOR, lambda n: ActorAlias.objects.create(actor=n.russia, name="RF")),
     "outlet renamed": (ARTICLE, lambda n: Outlet.objects.update(name="Renamed wire")),
-    "source renamed": (SOURCE, lambda n: (setattr(n.spokesman, "name", "Chief spokesman"),
-                                          n.spokesman.save())),
+    "source renamed": (SOURCE, lambda n: _saved(n.spokesman, name="Chief spokesman")),
     "verdict added": (CLAIM, lambda n: Verdict.objects.create(
         claim=n.claim, rating="refuted", explanation="The records show otherwise.")),
 }  # fmt: skip
@@ -160,10 +168,15 @@ def test_a_rolled_back_write_leaves_what_was_kept_valid(client, newsroom):
 @pytest.mark.django_db
 def test_a_connection_with_uncommitted_writes_neither_reads_nor_keeps(newsroom):
     assert caching.uncommitted_writes()  # the fixture's rows, inside the test's transaction
-    calls = []
+    calls: list[int] = []
+
+    def count() -> int:
+        calls.append(1)
+        return len(calls)
+
     key = f"test:{uuid.uuid4()}"
-    assert cached(key, lambda: calls.append(1) or len(calls), reads=[Claim]) == 1
-    assert cached(key, lambda: calls.append(1) or len(calls), reads=[Claim]) == 2
+    assert cached(key, count, reads=[Claim]) == 1
+    assert cached(key, count, reads=[Claim]) == 2
 
 
 # --- every model is covered --------------------------------------------------------------------
@@ -200,8 +213,11 @@ def test_orm_writes_move_generations_once_the_transaction_commits(newsroom):
         with transaction.atomic():  # a savepoint
             Outlet.objects.bulk_create([Outlet(name="Other", slug="other")])
         assert generations(names) == before
+        # Entries are (savepoint ids, function, robust): indexed, as the stubs list two items.
         pending = [
-            f for _s, f, _r in connection.run_on_commit if isinstance(f, caching._AfterCommit)
+            entry[1]
+            for entry in connection.run_on_commit
+            if isinstance(entry[1], caching._AfterCommit)
         ]
         assert len(pending) == 1  # one per transaction, however many statements
     assert all(a != b for a, b in zip(generations(names), before, strict=True))

@@ -345,8 +345,10 @@ def editors_attribution(folder: Path) -> Attribution:
     """An attribution an editor added in the admin, on words no seed passage holds whole."""
     article = Article.objects.get()
     start = article.body.index(CROSSING)
+    claim = Claim.objects.first()
+    assert claim is not None
     return Attribution.objects.create(
-        claim=Claim.objects.first(),
+        claim=claim,
         source=Source.objects.get(slug="some-experts"),
         article=article,
         stance="asserts",
@@ -384,3 +386,123 @@ def test_an_edited_seed_text_that_loses_an_editors_passage_is_refused(tmp_path, 
     )
     assert "(Some experts, asserts)" in message
     assert snapshot() == before
+
+
+# -- Values the database would refuse, and anonymity that contradicts its source (issue 14) ---
+
+FIRST_COUNT = 'wording = "five Syrian opposition sources"\ncount = 5'
+
+
+@pytest.mark.parametrize(
+    "file, old, new, expected",
+    [
+        (
+            f"{ARTICLE}.toml",
+            FIRST_COUNT,
+            FIRST_COUNT.replace("5", "2147483648"),
+            ["syrian-opposition-sources", "count: must be at most 2,147,483,647"],
+        ),
+        (
+            f"{ARTICLE}.toml",
+            FIRST_COUNT,
+            FIRST_COUNT.replace("5", "9223372036854775807"),
+            ["syrian-opposition-sources", "count: must be at most"],
+        ),
+        (
+            f"{ARTICLE}.toml",
+            FIRST_COUNT,
+            FIRST_COUNT + "\nspan_start = -3\nspan_end = 10",
+            ["syrian-opposition-sources", "span_start: must not be negative"],
+        ),
+        (
+            f"{ARTICLE}.toml",
+            FIRST_COUNT,
+            FIRST_COUNT + "\noccurrence = 4294967296",
+            ["syrian-opposition-sources", "occurrence: must be at most"],
+        ),
+        (
+            f"{ARTICLE}.toml",
+            'wording = "five Syrian opposition sources"',
+            'wording = "five Syrian\\u0000 opposition sources"',
+            ["syrian-opposition-sources", "wording: holds a NUL character"],
+        ),
+        (
+            "catalog.toml",
+            'url = "https://www.reuters.com"',
+            'url = "javascript:alert(1)"',
+            ["catalog.toml", "(reuters)", "url: 'javascript:alert(1)' is not an http or https"],
+        ),
+        (
+            f"{ARTICLE}.toml",
+            'url = ""',
+            'url = "data:text/html,<script>alert(1)</script>"',
+            [f"{ARTICLE}.toml", "[article]", "url: 'data:text/html"],
+        ),
+        (
+            f"{ARTICLE}.toml",
+            'byline = ""',
+            f'byline = "{"x" * 301}"',
+            [f"{ARTICLE}.toml", "[article]", "byline: is 301 characters long; at most 300"],
+        ),
+        (
+            f"{ARTICLE}.txt",
+            "Private military contractor",
+            "Private military\x00 contractor",
+            [f"{ARTICLE}.txt", "line 3", "NUL character"],
+        ),
+        (
+            f"{ARTICLE}.toml",
+            'count = 5\nanonymity = "anonymous"',
+            'count = 5\nanonymity = "named"',
+            [
+                "syrian-opposition-sources",
+                "anonymity: The source is of the kind “anonymous”, so this attribution is "
+                "“Anonymous”, not “Named”",
+            ],
+        ),
+    ],
+    ids=[
+        "count over 2^31",
+        "count at 2^63",
+        "negative span",
+        "occurrence over 2^32",
+        "nul in wording",
+        "javascript outlet url",
+        "data article url",
+        "byline too long",
+        "nul in article text",
+        "named anonymous source",
+    ],
+)
+def test_a_value_the_database_would_refuse_is_named_and_nothing_is_written(
+    tmp_path, file, old, new, expected
+):
+    run(SEEDS)
+    before = snapshot()
+    folder = broken_copy(tmp_path, file, old, new)
+    with pytest.raises(CommandError) as error:
+        run(folder)
+    message = str(error.value)
+    assert message.startswith("nothing loaded")
+    for part in expected:
+        assert part in message
+    assert "Traceback" not in message
+    assert snapshot() == before
+
+
+def test_an_article_over_the_size_limit_is_refused_and_nothing_written(tmp_path, settings):
+    settings.ARTICLE_MAX_BYTES = 1000
+    counts = {model: model.objects.count() for model in ALL_MODELS}
+    with pytest.raises(CommandError) as error:
+        run(SEEDS)
+    assert f"{ARTICLE}.txt" in str(error.value)
+    assert "ARTICLE_MAX_BYTES" in str(error.value)
+    assert {model: model.objects.count() for model in ALL_MODELS} == counts
+
+
+def test_every_seed_attribution_agrees_with_its_sources_kind(seeded):
+    from tracker.models.claims import anonymity_problem
+
+    rows = Attribution.objects.select_related("source")
+    assert rows.exists()
+    assert [row.pk for row in rows if anonymity_problem(row.source.kind, row.anonymity)] == []

@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import datetime
 import json
+from functools import partial
 
 import pytest
 from django.db import connection
@@ -92,7 +93,9 @@ def test_a_cursor_of_one_sort_is_refused_by_the_other(claims):
 
 def walk(rows: QuerySet, order, size: int) -> tuple[list[int], list[str]]:
     """Every page from the first, following `next`: the ids in order, and each page's cursor."""
-    seen, cursors, cursor = [], [], None
+    seen: list[int] = []
+    cursors: list[str] = []
+    cursor: str | None = None
     while True:
         page = keyset_page(rows, order, size, cursor)
         seen += [row.pk for row in page.rows]
@@ -122,7 +125,7 @@ def test_previous_walks_back_over_the_same_pages(claims, sort):
             break
         cursor = page.next
     assert keyset_page(rows, order, 4).previous is None
-    back = []
+    back: list[list[int]] = []
     previous = keyset_page(rows, order, 4, cursor).previous
     while previous is not None:
         page = keyset_page(rows, order, 4, previous)
@@ -167,7 +170,7 @@ def test_every_page_is_one_query_at_two_sizes(newsroom, sort):
         rows, order = _sorted(Claim.objects.all(), sort)
         counts, cursor = set(), None
         for _ in range(3):
-            n, _sql = count_queries(lambda c=cursor: keyset_page(rows, order, 5, c))
+            n, _sql = count_queries(partial(keyset_page, rows, order, 5, cursor))
             counts.add(n)
             cursor = keyset_page(rows, order, 5, cursor).next
         return counts

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypedDict
+
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -15,6 +17,21 @@ from tracker.models import (
     Attribution,
     Source,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class _SourceCount(TypedDict):
+    """What ActorAdmin.get_queryset() annotates each row with."""
+
+    n_sources: int
+
+
+class _AttributionCount(TypedDict):
+    """What SourceAdmin.get_queryset() annotates each row with."""
+
+    n_attributions: int
 
 
 class ActorAliasInline(admin.TabularInline):
@@ -49,7 +66,7 @@ class ActorAdmin(HistoryAdmin):
         )
 
     @admin.display(description="sources", ordering="n_sources")
-    def source_count(self, actor: Actor) -> int:
+    def source_count(self, actor: WithAnnotations[Actor, _SourceCount]) -> int:
         return actor.n_sources
 
 
@@ -72,5 +89,5 @@ class SourceAdmin(HistoryAdmin):
         )
 
     @admin.display(description="attributions", ordering="n_attributions")
-    def attribution_count(self, source: Source) -> int:
+    def attribution_count(self, source: WithAnnotations[Source, _AttributionCount]) -> int:
         return source.n_attributions

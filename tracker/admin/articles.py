@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.contrib import admin
 from django.db.models import Count, QuerySet
@@ -14,6 +14,15 @@ from tracker.admin.helpers import CappedCountPaginator
 from tracker.admin.history import HistoryAdmin
 from tracker.admin.inlines import ArticleAttributionInline
 from tracker.anchoring import reanchor
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class _ArticleCount(TypedDict):
+    """What OutletAdmin.get_queryset() annotates each row with."""
+
+    n_articles: int
 
 
 @admin.register(Outlet)
@@ -28,7 +37,7 @@ class OutletAdmin(HistoryAdmin):
         return super().get_queryset(request).annotate(n_articles=Count("articles"))
 
     @admin.display(description="articles", ordering="n_articles")
-    def article_count(self, outlet: Outlet) -> int:
+    def article_count(self, outlet: WithAnnotations[Outlet, _ArticleCount]) -> int:
         return outlet.n_articles
 
 
@@ -71,6 +80,7 @@ class ArticleAdmin(HistoryAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Article]:
         qs = super().get_queryset(request)
         # The changelist never shows the body; don't read megabytes of text to list titles.
-        if request.resolver_match and request.resolver_match.url_name.endswith("changelist"):
+        match = request.resolver_match
+        if match and match.url_name and match.url_name.endswith("changelist"):
             qs = qs.defer("body")
         return qs

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from django import forms
 from django.contrib import admin
@@ -17,12 +17,24 @@ from tracker.admin.inlines import ClaimAttributionInline, VerdictInline
 from tracker.choices import RESPONSES, RESPONSES_GROUP, RESPONSES_LABEL
 from tracker.dates import earliest_article_date
 from tracker.models import (
+    Actor,
     Attribution,
     Claim,
     Response,
     Stance,
     Verdict,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class _ClaimCounts(TypedDict):
+    """What ClaimAdmin.get_queryset() annotates each row with."""
+
+    n_attributions: int
+    n_responses: int
+
 
 # -- Filters ----------------------------------------------------------------------------------
 
@@ -81,7 +93,8 @@ class ClaimForm(forms.ModelForm):
         field.help_text = f"Follows {follows}. To set another date, give it and tick the box below."
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()  # a ModelForm's clean() returns its cleaned_data
+        cleaned = self.cleaned_data
         by_editor = cleaned.get("first_reported_by_editor")
         given = cleaned.get("first_reported_on")
         if by_editor and given is None:
@@ -140,15 +153,15 @@ class ClaimAdmin(HistoryAdmin):
         return Truncator(claim.text).chars(120)
 
     @admin.display(description="attributions", ordering="n_attributions")
-    def attribution_count(self, claim: Claim) -> int:
+    def attribution_count(self, claim: WithAnnotations[Claim, _ClaimCounts]) -> int:
         return claim.n_attributions
 
     @admin.display(description="responses", ordering="n_responses")
-    def responses(self, claim: Claim) -> int:
+    def responses(self, claim: WithAnnotations[Claim, _ClaimCounts]) -> int:
         return claim.n_responses
 
 
-class AttributionListMixin:
+class AttributionListMixin(HistoryAdmin):
     """Shared by the attribution and response changelists: one joined query per page."""
 
     list_display = (
@@ -182,7 +195,7 @@ class AttributionListMixin:
         return Truncator(attribution.claim.text).chars(90)
 
     @admin.display(description="actor", ordering="source__actor__name")
-    def actor(self, attribution: Attribution) -> str:
+    def actor(self, attribution: Attribution) -> Actor | str:
         return attribution.source.actor or "–"
 
     @admin.display(description="date", ordering="article__published_on")
@@ -205,4 +218,5 @@ class ResponseAdmin(AttributionListMixin, HistoryAdmin):
         # "Not an assertion" is the same set as .responses() (the stance check constraint allows
         # nothing else), but lets SQLite walk the newest-first key instead of sorting every
         # response to show a page of them.
-        return super().get_queryset(request).exclude(stance=Stance.ASSERTS)
+        responses = super().get_queryset(request).exclude(stance=Stance.ASSERTS)
+        return cast("QuerySet[Response]", responses)  # self.model is Response: so are the rows

@@ -292,7 +292,8 @@ class VerdictInlineForm(VerdictTimeForm):
         return list(links.items())
 
     def _save_m2m(self) -> None:
-        super()._save_m2m()
+        # BaseModelForm._save_m2m is private to Django, and the stubs leave it out.
+        super()._save_m2m()  # type: ignore[misc]
         if not {"articles", "attributions", "links"} & set(self.changed_data):
             return
         wanted = {("article", a.pk): "" for a in self.cleaned_data.get("articles", [])}

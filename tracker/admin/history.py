@@ -38,6 +38,7 @@ def _concrete(obj: models.Model) -> models.Model:
     # A proxy's saves and deletes signal the proxy, which history does not follow; the row is
     # the concrete model's (a proxy adds behaviour, never fields), so it is saved as that.
     concrete = obj._meta.concrete_model
+    assert concrete is not None  # Django sets it when it builds the model class
     if type(obj) is not concrete:
         obj.__class__ = concrete
     return obj
@@ -80,7 +81,7 @@ class HistoryAdmin(SimpleHistoryAdmin):
         match = request.resolver_match
         if match is None or not match.url_name or not match.url_name.endswith("_simple_history"):
             return None
-        history = self.model._meta.concrete_model.history  # type: ignore[attr-defined]
+        history = self.model._meta.concrete_model.history
         return history.filter(history_id=match.args[1]).first()
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:

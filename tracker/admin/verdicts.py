@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypedDict
+
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -16,6 +18,15 @@ from tracker.models import (
     TrackRecord,
     Verdict,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class _EvidenceCount(TypedDict):
+    """What VerdictAdmin.get_queryset() annotates each row with."""
+
+    n_evidence: int
 
 
 @admin.register(Verdict)
@@ -47,6 +58,7 @@ class VerdictAdmin(HistoryAdmin):
 
     def save_model(self, request: HttpRequest, obj: Verdict, form, change: bool) -> None:
         if not change:
+            assert request.user.is_authenticated  # the admin signs in every user it serves
             obj.rated_by = request.user
         super().save_model(request, obj, form, change)
 
@@ -59,7 +71,7 @@ class VerdictAdmin(HistoryAdmin):
         return verdict.rated_by_name if verdict.pk else "you, once saved"
 
     @admin.display(description="evidence", ordering="n_evidence")
-    def evidence_count(self, verdict: Verdict) -> int:
+    def evidence_count(self, verdict: WithAnnotations[Verdict, _EvidenceCount]) -> int:
         return verdict.n_evidence
 
 

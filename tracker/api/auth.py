@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 import time
 from datetime import timedelta
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -18,7 +17,6 @@ from rest_framework.request import Request
 
 from tracker import auth_events
 
-PREFIX = "Token"
 # Namespaced keys in the default cache (Redis shared by every worker when REDIS_URL is set;
 # otherwise each process counts on its own).
 FAILURES_KEY = "auth:api-token-failures:{}"
@@ -40,7 +38,8 @@ class TokenAuthentication(knox_auth.TokenAuthentication):
 
     def authenticate(self, request: Request) -> tuple[AbstractBaseUser, AuthToken] | None:
         header = get_authorization_header(request).split()
-        if not header or header[0].lower() != PREFIX.lower().encode():
+        prefix = self.authenticate_header(request).lower().encode()  # "Token" (REST_KNOX)
+        if not header or header[0].lower() != prefix:
             return None  # no token: anonymous or a session
         address = auth_events.client_address(request) or "unknown"
         wait = locked_for(address)
@@ -58,8 +57,15 @@ class TokenAuthentication(knox_auth.TokenAuthentication):
                 auth_events.token_locked_out(request, cooloff)
             raise
 
-    def authenticate_header(self, request: Any) -> str:
-        return PREFIX
+    def authenticate_credentials(self, token: bytes) -> tuple[AbstractBaseUser, AuthToken]:
+        # knox decodes the key as UTF-8 and lets a stray byte escape as a 500.
+        try:
+            token.decode("utf-8")
+        except UnicodeDecodeError:
+            raise exceptions.AuthenticationFailed(
+                "Invalid token header. The token holds characters no token has."
+            ) from None
+        return super().authenticate_credentials(token)
 
 
 def _count_failure(address: str) -> int:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
+from django.core.validators import URLValidator
+from django.db import models, transaction
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from simple_history.utils import bulk_create_with_history
 
 from articles.history import recorded_as
+from articles.importing import body_size_problem
 from articles.models import Article, Outlet
 from articles.slugs import unique_slug
 from articles.text import normalise_text, normalised_offset
@@ -24,6 +26,7 @@ from tracker.models import (
     Source,
     Stance,
 )
+from tracker.models.claims import anonymity_problem, claim_key, claims_by_key
 
 # -- Writing an article with its attributions --------------------------------------------------
 
@@ -31,7 +34,7 @@ from tracker.models import (
 class _KeyField(serializers.Field):
     """A row named by id (a JSON integer) or by slug (a JSON string), looked up on validation."""
 
-    model: type = Source
+    model: type[models.Model] = Source
     by_slug = True
     default_error_messages = {
         "invalid": "Give an id (a number) or a slug (a string).",
@@ -40,7 +43,7 @@ class _KeyField(serializers.Field):
 
     def to_internal_value(self, data: Any):
         kind, lookup = self._lookup(data)
-        row = self.model.objects.filter(**lookup).first() if lookup else None
+        row = self.model._default_manager.filter(**lookup).first() if lookup else None
         if row is None:
             self.fail("missing", name=self.model._meta.verbose_name, kind=kind, value=data)
         return row
@@ -90,7 +93,7 @@ class OutletSlugField(_KeyField):
         return "slug", {"slug": data} if _SLUG.match(data) else None
 
 
-class _Strict:
+class _Strict(serializers.Field):
     """The JSON type the schema says: DRF would take 5 for "5" (and "5" for 5)."""
 
     json_types: tuple[type, ...] = (str,)
@@ -106,7 +109,12 @@ class TextField(_Strict, serializers.CharField):
 
 
 class LinkField(_Strict, serializers.URLField):
-    pass
+    """An http or https address: DRF's URLField also takes ftp, and a link is followed."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        web = URLValidator(schemes=["http", "https"], message="Enter an http or https address.")
+        self.validators = [v for v in self.validators if not isinstance(v, URLValidator)] + [web]
 
 
 class NumberField(_Strict, serializers.IntegerField):
@@ -118,7 +126,10 @@ class AttributionWriteSerializer(serializers.Serializer):
 
     claim = ClaimKeyField(required=False, help_text="An existing claim's id (or give claim_text).")
     claim_text = TextField(required=False, help_text="The text of a new claim (or give claim).")
-    source = SourceKeyField(help_text="The source's id (a number) or slug (a string).")
+    # The serializer's metaclass takes declared fields off the class: this is not Field.source.
+    source = SourceKeyField(  # type: ignore[assignment]
+        help_text="The source's id (a number) or slug (a string)."
+    )
     stance = serializers.ChoiceField(choices=Stance.choices)
     wording = TextField(max_length=500, required=False, allow_blank=True, default="")
     count = NumberField(min_value=1, max_value=MAX_INT, default=1)
@@ -144,6 +155,12 @@ class AttributionWriteSerializer(serializers.Serializer):
             errors["claim"] = (
                 "Give one of claim (an existing claim's id) and claim_text (a new one)."
             )
+        anonymity = attrs.get("anonymity")
+        problem = (
+            anonymity and "source" in attrs and anonymity_problem(attrs["source"].kind, anonymity)
+        )
+        if problem:
+            errors["anonymity"] = problem
         if "passage" not in attrs and ("span_start" not in attrs or "span_end" not in attrs):
             errors["passage"] = f"{spans.MISSING_PASSAGE} (Or give span_start and span_end.)"
         # Placed in the article's body here, item by item, so that one request names every
@@ -202,17 +219,24 @@ class ArticleWriteSerializer(serializers.Serializer):
         body = normalise_text(value)
         if not body:
             raise serializers.ValidationError("The body is empty.")
+        if problem := body_size_problem(len(body.encode("utf-8", "surrogatepass"))):
+            raise serializers.ValidationError(f"The body {problem}.")
         return body
 
     def validate(self, attrs: dict) -> dict:
         problems: list[dict[str, str]] = []
         seen: dict[tuple, int] = {}
+        # A claim_text equal (claim_key) to an existing claim's text is that claim.
+        texts = [item["claim_text"] for item in attrs["attributions"] if "claim_text" in item]
+        existing = claims_by_key(texts) if texts else {}
         for index, item in enumerate(attrs["attributions"]):
+            if "claim_text" in item and (found := existing.get(claim_key(item["claim_text"]))):
+                item["claim"] = found
             claim = item.get("claim")
             # The same source may support a claim twice in one article (the lede and the body),
             # but not twice from the same place.
             key = (
-                claim.pk if claim else item["claim_text"],
+                claim.pk if claim else claim_key(item["claim_text"]),
                 item["source"].pk,
                 item["stance"],
                 item.get("span_start"),
@@ -241,17 +265,19 @@ class ArticleWriteSerializer(serializers.Serializer):
             article = Article.objects.create(
                 slug=unique_slug(Article, validated["title"]), **validated
             )
+            # A claim_text no existing claim equals (validate()) is one new claim, however
+            # many attributions repeat it (in whatever case, spacing or quotes).
             new_claims: dict[str, Claim] = {}
             rows = []
             for item in items:
                 claim = item.get("claim")
                 if claim is None:
-                    text = item["claim_text"]
-                    if text not in new_claims:
-                        new_claims[text] = Claim.objects.create(
-                            text=text, first_reported_on=article.published_on
+                    key = claim_key(item["claim_text"])
+                    if key not in new_claims:
+                        new_claims[key] = Claim.objects.create(
+                            text=item["claim_text"], first_reported_on=article.published_on
                         )
-                    claim = new_claims[text]
+                    claim = new_claims[key]
                 source = item["source"]
                 rows.append(
                     Attribution(

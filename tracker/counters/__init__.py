@@ -206,10 +206,10 @@ def compact(
             where = Q(outlet_id__in=outlet_list)
             if with_null:
                 where |= Q(outlet_id__isnull=True)
-            rows = AttributionTally.objects.using(using).filter(where)
+            tallies = AttributionTally.objects.using(using).filter(where)
             keys = ("stance", "anonymity", "status", "outlet_id")
-            sums = list(rows.order_by().values_list(*keys).annotate(Sum("n")))
-            rows.delete()
+            sums = list(tallies.order_by().values_list(*keys).annotate(Sum("n")))
+            tallies.delete()
             AttributionTally.objects.using(using).bulk_create(
                 AttributionTally(stance=s, anonymity=a, status=st, outlet_id=o, n=n)
                 for s, a, st, o, n in sums

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.db import DEFAULT_DB_ALIAS
-from django.db.models import Count, Sum
+from django.db.models import Count, Model, Sum
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 
 from articles.models import Article
@@ -59,7 +61,10 @@ def _source_saved(sender, instance: Source, raw: bool = False, **kwargs) -> None
     # The source moved to another actor: its attributions move with it, stance by stance.
     old, new = stored[0], instance.actor_id
     by_stance = instance.attributions.order_by().values_list("stance").annotate(Count("pk"))
-    paths = dict(Actor.objects.filter(pk__in=[old, new]).values_list("pk", "path"))
+    # The source may have left every actor (new is None): its attributions then count nowhere.
+    paths: dict[int | None, str] = dict(
+        Actor.objects.filter(pk__in=[old, new]).values_list("pk", "path")
+    )
     deltas = Deltas()
     for stance, n in by_stance:
         deltas.actor(paths.get(old, ""), stance, -n)
@@ -174,15 +179,16 @@ def connect() -> None:
         post_save.connect(_attribution_saved, sender=model, dispatch_uid=f"{uid}-save")
         pre_delete.connect(_attribution_before, sender=model, dispatch_uid=f"{uid}-pre-delete")
         post_delete.connect(_attribution_deleted, sender=model, dispatch_uid=f"{uid}-delete")
-    for model, before, after in (
+    receivers: tuple[tuple[type[Model], Callable[..., None], Callable[..., None]], ...] = (
         (Source, _source_before, _source_saved),
         (Actor, _actor_before, _actor_saved),
         (Article, _article_before, _article_saved),
         (Claim, _claim_before, _claim_saved),
-    ):
-        uid = f"counters-{model._meta.model_name}"
-        pre_save.connect(before, sender=model, dispatch_uid=f"{uid}-pre-save")
-        post_save.connect(after, sender=model, dispatch_uid=f"{uid}-save")
+    )
+    for sender, before, after in receivers:
+        uid = f"counters-{sender._meta.model_name}"
+        pre_save.connect(before, sender=sender, dispatch_uid=f"{uid}-pre-save")
+        post_save.connect(after, sender=sender, dispatch_uid=f"{uid}-save")
     pre_save.connect(_verdict_before, sender=Verdict, dispatch_uid="counters-verdict-pre-save")
     post_save.connect(_verdict_after, sender=Verdict, dispatch_uid="counters-verdict-save")
     pre_delete.connect(_verdict_before, sender=Verdict, dispatch_uid="counters-verdict-pre-del")

@@ -184,7 +184,8 @@ class Source(models.Model):
 
     @property
     def default_anonymity(self) -> str:
-        return {
+        by_kind: dict[str, Anonymity] = {
             self.Kind.ANONYMOUS: Anonymity.ANONYMOUS,
             self.Kind.UNATTRIBUTED: Anonymity.UNATTRIBUTED,
-        }.get(self.kind, Anonymity.NAMED)
+        }
+        return by_kind.get(self.kind, Anonymity.NAMED)

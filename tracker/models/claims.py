@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
+from typing import cast
+
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -14,15 +18,62 @@ from simple_history.models import HistoricalRecords
 from articles.models import Article
 from articles.slugs import unique_slug
 from tracker import spans
-from tracker.choices import RESPONSES, Anonymity, ClaimStatus, Stance
+from tracker.choices import RESPONSES, Anonymity, ClaimStatus, SourceKind, Stance
 from tracker.models.actors import Actor, Source
 from tracker.querysets import AttributionQuerySet, ClaimQuerySet
 
+_ClaimManagerBase = models.Manager.from_queryset(ClaimQuerySet)
 
-class ClaimManager(models.Manager.from_queryset(ClaimQuerySet)):
+
+def claim_key(text: str) -> str:
+    """A claim's text as compared for duplicates: case, runs of whitespace, typographic quotes
+    and dashes, and a final full stop do not make another claim."""
+    return spans.folded(text).casefold().rstrip(".").rstrip()
+
+
+def claims_by_key(texts: Iterable[str]) -> dict[str, Claim]:
+    """The existing claims whose text is one of these (by claim_key), keyed by claim_key.
+
+    Narrowed in the database by each text's longest word (the rarest, usually), then compared
+    by claim_key here; where two old claims share a key, the oldest is the claim.
+    """
+    keys = {claim_key(text) for text in texts}
+    words = [max(re.findall(r"\w+", key), key=len, default="") for key in keys]
+    condition = models.Q()
+    for word in filter(None, words):
+        condition |= models.Q(text__icontains=word)
+    if not condition:
+        return {}
+    found: dict[str, Claim] = {}
+    for claim in Claim.objects.filter(condition).only("pk", "text", "slug").order_by("pk"):
+        found.setdefault(claim_key(claim.text), claim)
+    return {key: claim for key, claim in found.items() if key in keys}
+
+
+def anonymity_problem(kind: str, anonymity: str) -> str | None:
+    """Why an attribution's anonymity contradicts its source's kind, in an editor's words.
+
+    The one rule for the model, the admin, the API and the seed loader: an anonymous source's
+    attributions are anonymous, an unattributed source's are unattributed, a person's, an
+    organisation's or a document's are named.
+    """
+    expected = Source(kind=kind).default_anonymity
+    if anonymity == expected:
+        return None
+    kind_label = SourceKind(kind).label.lower() if kind in SourceKind.values else kind
+    given = Anonymity(anonymity).label if anonymity in Anonymity.values else anonymity
+    return (
+        f"The source is of the kind “{kind_label}”, so this attribution is "
+        f"“{Anonymity(expected).label}”, not “{given}”. Choose “{Anonymity(expected).label}”, "
+        "or pick a source of another kind."
+    )
+
+
+class ClaimManager(_ClaimManagerBase):
     def get_queryset(self) -> ClaimQuerySet:
         # The search vector is for the database's own use; rows never need to carry it.
-        return super().get_queryset().defer("search_vector")
+        # (The plugin types the generated base's get_queryset() as a plain QuerySet.)
+        return cast(ClaimQuerySet, super().get_queryset()).defer("search_vector")
 
 
 class Claim(models.Model):
@@ -183,18 +234,21 @@ class Attribution(models.Model):
         return self.article.body[self.span_start : self.span_end]
 
     def clean(self) -> None:
+        errors: dict[str, str] = {}
+        problem = self.source_id and anonymity_problem(self.source.kind, self.anonymity)
+        if problem:
+            errors["anonymity"] = problem
         # No span (a form that could not place the passage) or no article: the fields' own
         # errors already say so. Otherwise the span, its quote and its wording are checked by
         # the rules every writer uses (tracker/spans.py).
-        if self.span_start is None or self.span_end is None or not self.article_id:
-            return
-        errors = spans.check(
-            self.article.body,
-            self.span_start,
-            self.span_end,
-            quote=self.quote,
-            wording=self.wording,
-        )
+        if self.span_start is not None and self.span_end is not None and self.article_id:
+            errors |= spans.check(
+                self.article.body,
+                self.span_start,
+                self.span_end,
+                quote=self.quote,
+                wording=self.wording,
+            )
         if errors:
             raise ValidationError(errors)
 

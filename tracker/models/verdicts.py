@@ -160,18 +160,18 @@ class Evidence(models.Model):
     @property
     def href(self) -> str:
         """Where a reader follows it (the rows come from VerdictQuerySet.for_page())."""
-        if self.article_id:
+        if self.article is not None:
             return self.article.get_absolute_url()
-        if self.attribution_id:
+        if self.attribution is not None:
             article_url = self.attribution.article.get_absolute_url()
             return f"{article_url}#attribution-{self.attribution_id}"
         return self.url
 
     @property
     def label(self) -> str:
-        if self.article_id:
+        if self.article is not None:
             return self.article.title
-        if self.attribution_id:
+        if self.attribution is not None:
             attribution = self.attribution
             stance = attribution.get_stance_display().lower()
             return f"{attribution.source.name} ({stance}) in “{attribution.article.title}”"

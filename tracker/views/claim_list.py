@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 from django.db.models import (
     Prefetch,
     QuerySet,
 )
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
@@ -22,6 +24,7 @@ from tracker.models import (
     ClaimStatus,
 )
 from tracker.pagination import BadCursor, keyset_page
+from tracker.querysets import AttributionQuerySet
 from tracker.views.errors import BadParameters, bad_request
 from tracker.views.exports import export_attributions
 from tracker.views.facets import FACET_SAMPLE, _active_filters, _facets, facet_counts
@@ -106,7 +109,7 @@ def _total(filterset: AttributionFilterSet) -> tuple[int, bool]:
 
 
 @require_safe
-def claim_list(request: HttpRequest) -> HttpResponse:
+def claim_list(request: HttpRequest) -> HttpResponseBase:
     """Claims with at least one attribution matching the filters, facets, and the export."""
     try:
         filterset = _filterset(request)
@@ -114,7 +117,8 @@ def claim_list(request: HttpRequest) -> HttpResponse:
         if wanted != "html":
             return export_attributions(filterset.qs, wanted)
         sort = _choice(request, "sort", SORTS, "newest")
-        attributions = filterset.qs
+        # The filterset filters Attribution.objects; django-filter types .qs as any queryset.
+        attributions = cast(AttributionQuerySet, filterset.qs)
         rows, next_url = _page(
             request,
             filterset.claims().prefetch_related(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from functools import partial
@@ -159,8 +160,10 @@ def _pg_neutralised(column: str) -> str:
 
 
 def _json_lines(rows: Iterable[tuple]) -> Iterator[str]:
+    rows = iter(rows)
+    first = next(rows, None)  # the query runs before the opening bracket is written
     yield "["
-    for index, row in enumerate(rows):
+    for index, row in enumerate(itertools.chain([first], rows) if first is not None else ()):
         record = dict(zip(EXPORT_FIELDS, row, strict=True))
         yield ("," if index else "") + "\n" + json.dumps(record, ensure_ascii=False)
     yield "\n]\n"
@@ -169,7 +172,12 @@ def _json_lines(rows: Iterable[tuple]) -> Iterator[str]:
 def _download(
     lines: Iterator[str] | Iterator[bytes], content_type: str, name: str
 ) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(lines, content_type=content_type)
+    # The first chunk is made before the response starts: the query runs (and a failure is an
+    # error status) before any byte goes out, so a client never takes a short file for a whole
+    # one. A failure later in the stream breaks the chunked body, which clients report.
+    first = next(iter_lines := iter(lines), None)
+    body = itertools.chain([first], iter_lines) if first is not None else iter(())
+    response = StreamingHttpResponse(body, content_type=content_type)
     # The date before the extension, so that a double click opens the file in a spreadsheet.
     stem, _dot, extension = name.rpartition(".")
     stamp = timezone.localdate().isoformat()

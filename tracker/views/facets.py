@@ -11,6 +11,7 @@ from django.db.models import (
     Sum,
 )
 from django.http import HttpRequest, QueryDict
+from django.utils.functional import Promise
 
 from articles.models import Outlet
 from tracker.choices import RESPONSES_GROUP, RESPONSES_LABEL, STANCE_FILTER_CHOICES
@@ -110,10 +111,11 @@ def _kept_counts() -> dict[str, Any]:
         if outlet is not None:
             by_outlet[outlet] += n
     named = Outlet.objects.filter(pk__in=[pk for pk, n in by_outlet.items() if n > 0])
-    outlets = sorted(
-        ([slug, name, by_outlet[pk]] for pk, slug, name in named.values_list("pk", "slug", "name")),
-        key=lambda row: (-row[2], row[1]),
+    ranked = sorted(
+        ((by_outlet[pk], slug, name) for pk, slug, name in named.values_list("pk", "slug", "name")),
+        key=lambda row: (-row[0], row[1]),
     )[:TOP_ACTORS]
+    outlets = [[slug, name, n] for n, slug, name in ranked]
     actors = Actor.objects.most_cited().values_list("slug", "name", "citations")[:TOP_ACTORS]
     return {
         "stance": {k: n for k, n in by_stance.items() if n},
@@ -182,7 +184,7 @@ def _facets(params: QueryDict, counts: dict[str, Any]) -> list[Facet]:
 
 def _active_filters(request: HttpRequest, filterset: AttributionFilterSet) -> list[dict]:
     """Chips for what is asked, each with the URL that removes it."""
-    chips = []
+    chips: list[dict[str, str | Promise]] = []  # a filter's label may be lazily translated
     data = filterset.form.cleaned_data
     labels = {
         "stance": dict(STANCE_FILTER_CHOICES),

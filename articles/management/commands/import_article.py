@@ -59,6 +59,9 @@ class Command(BaseCommand):
         ):
             if value is not None and len(files) > 1:
                 raise CommandError(f"{name} applies to one file; give a single FILE with it.")
+        for name, value in (("--title", title), ("--url", url), ("--key", key)):
+            if value is not None and "\x00" in value:
+                raise CommandError(f"{name} holds a NUL character (\\x00), which is not text.")
         if key is not None and not (0 < len(key.strip()) <= KEY_MAX):
             raise CommandError(f"--key must be 1 to {KEY_MAX} characters.")
         if url is not None:

@@ -4,6 +4,7 @@ source and actor details, the verdict list and the ranking (the /credibility/ pa
 from __future__ import annotations
 
 import datetime
+from functools import partial
 
 import pytest
 from django.contrib.auth.models import User
@@ -370,14 +371,14 @@ def test_every_endpoint_runs_the_same_queries_at_two_sizes(client, newsroom, mon
     rate_everything(newsroom)
     for url in urls(newsroom):
         get(client, url)  # warm-up: fills the caches kept under the data version
-    small = {url: count_queries(lambda u=url: get(client, u))[0] for url in urls(newsroom)}
+    small = {url: count_queries(partial(get, client, url))[0] for url in urls(newsroom)}
     grow(newsroom, 30)  # 30 more claims and sources under 30 more actors: all rated below
     rate_everything(newsroom)
     for url in urls(newsroom):
         get(client, url)
     large, sql = {}, {}
     for url in urls(newsroom):
-        large[url], sql[url] = count_queries(lambda u=url: get(client, u))
+        large[url], sql[url] = count_queries(partial(get, client, url))
     assert TrackRecord.objects.enough().count() > 30
     assert Verdict.objects.filter(claim=newsroom.claim).count() == 3
     assert list(small.values()) == list(large.values()) == list(QUERIES.values()), "\n\n".join(
@@ -386,4 +387,4 @@ def test_every_endpoint_runs_the_same_queries_at_two_sizes(client, newsroom, mon
     # A later page costs what the first costs.
     for url in ("/api/verdicts/", "/api/track-records/"):
         later = get(client, f"{url}?page_size=3")["next"]
-        assert later and count_queries(lambda u=later: get(client, u))[0] == QUERIES[url]
+        assert later and count_queries(partial(get, client, later))[0] == QUERIES[url]

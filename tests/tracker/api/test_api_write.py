@@ -429,3 +429,136 @@ def test_a_span_counted_in_the_body_as_sent_follows_its_normalisation(api, newsr
     attribution = Attribution.objects.get(article__title="Sent with CRLF")
     assert attribution.article.body == "First line.\nThe ministry did not respond."
     assert attribution.passage == "The ministry did not respond."
+
+
+# -- Duplicates, anonymity and limits (issue 14) -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        "the fighters were paid in dollars",
+        "  The   fighters were\npaid in dollars .",
+        "The fighters were paid in dollars.",
+        "THE FIGHTERS WERE PAID IN DOLLARS",
+    ],
+)
+def test_the_same_claim_text_written_differently_is_one_claim(api, newsroom, variant):
+    data = article(newsroom)
+    again = dict(data["attributions"][0], source="sos", stance="asserts", quote="")
+    data["attributions"].append(dict(again, claim_text=variant))
+    before = Claim.objects.count()
+    post(api, data, 201)
+    assert Claim.objects.count() == before + 1
+    claim = Claim.objects.get(text="The fighters were paid in dollars.")
+    assert claim.attributions.count() == 2
+
+
+def test_typographic_quotes_and_dashes_do_not_make_another_claim(api, newsroom):
+    existing = Claim.objects.create(text='Officials said "no pay" \u2013 ever.')
+    data = article(newsroom)
+    data["attributions"][0]["claim_text"] = "officials said \u201cno pay\u201d - ever"
+    before = Claim.objects.count()
+    post(api, data, 201)
+    assert Claim.objects.count() == before
+    assert existing.attributions.get().source.slug == "spokesman"
+
+
+def test_a_claim_text_equal_to_an_existing_claim_reuses_it(api, newsroom):
+    data = article(newsroom)
+    data["attributions"][0]["claim_text"] = "  the recruitment DRIVE accelerated "
+    before = Claim.objects.count()
+    created = post(api, data, 201)
+    assert Claim.objects.count() == before
+    new = Attribution.objects.filter(article_id=created["id"])
+    assert {row.claim_id for row in new} == {newsroom.claim.pk}
+
+
+def test_a_claim_text_that_only_shares_words_is_a_new_claim(api, newsroom):
+    data = article(newsroom)
+    data["attributions"][0]["claim_text"] = "The recruitment drive slowed."
+    before = Claim.objects.count()
+    post(api, data, 201)
+    assert Claim.objects.count() == before + 1
+
+
+@pytest.mark.parametrize(
+    "source, anonymity, expected",
+    [
+        ("spokesman", "named", "“Anonymous”, not “Named”"),
+        ("sos", "unattributed", "“Anonymous”, not “Unattributed”"),
+        ("mod", "anonymous", "“Named”, not “Anonymous”"),
+    ],
+)
+def test_an_anonymity_that_contradicts_the_source_is_refused(
+    api, newsroom, source, anonymity, expected
+):
+    before = counts()
+    data = with_item(newsroom, 0, source=source, anonymity=anonymity)
+    errors = post(api, data, 400)["errors"]
+    assert list(errors) == ["attributions.0.anonymity"], errors
+    assert expected in errors["attributions.0.anonymity"]
+    assert nothing_written(before)
+
+
+def test_an_anonymity_that_agrees_with_the_source_is_kept(api, newsroom):
+    post(api, with_item(newsroom, 0, source="mod", anonymity="named"), 201)
+    written = Attribution.objects.get(article__title__startswith="Fighters", stance="denies")
+    assert (written.source.slug, written.anonymity) == ("mod", "named")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "ftp://example.org/file",
+        "https://example.org/\u0000",
+    ],
+)
+def test_only_web_addresses_are_taken_as_the_article_url(api, newsroom, url):
+    before = counts()
+    errors = post(api, article(newsroom, url=url), 400)["errors"]
+    assert list(errors) == ["url"], errors
+    assert nothing_written(before)
+
+
+@pytest.mark.parametrize("field", ["count", "span_start", "span_end"])
+@pytest.mark.parametrize("value", [2**31, 2**63, -1])
+def test_integers_beyond_what_the_database_holds_are_named(api, newsroom, field, value):
+    before = counts()
+    data = with_item(newsroom, 1, **{field: value})
+    errors = post(api, data, 400)["errors"]
+    assert list(errors) == [f"attributions.1.{field}"], errors
+    assert nothing_written(before)
+
+
+def test_nul_in_a_claim_text_or_body_is_named(api, newsroom):
+    before = counts()
+    errors = post(api, with_item(newsroom, 0, claim_text="Paid\u0000."), 400)["errors"]
+    assert list(errors) == ["attributions.0.claim_text"], errors
+    errors = post(api, article(newsroom, body=NEW_BODY + "\u0000", attributions=[]), 400)
+    assert list(errors["errors"]) == ["body"]
+    assert nothing_written(before)
+
+
+def test_a_body_over_the_size_limit_is_refused(api, newsroom, settings):
+    settings.ARTICLE_MAX_BYTES = len(NEW_BODY.encode()) - 1
+    before = counts()
+    errors = post(api, article(newsroom), 400)["errors"]
+    assert list(errors) == ["body"], errors
+    assert "ARTICLE_MAX_BYTES" in errors["body"]
+    assert nothing_written(before)
+    settings.ARTICLE_MAX_BYTES = len(NEW_BODY.encode())
+    post(api, article(newsroom), 201)
+
+
+def test_a_claim_text_that_repeats_a_claim_given_by_id_at_the_same_place_is_refused(api, newsroom):
+    data = article(newsroom)
+    again = dict(data["attributions"][1], claim_text="the recruitment drive accelerated")
+    del again["claim"]
+    data["attributions"].append(again)
+    before = counts()
+    errors = post(api, data, 400)["errors"]
+    assert list(errors) == ["attributions.2.stance"], errors
+    assert nothing_written(before)

@@ -47,7 +47,8 @@ def record_of(who: Source | Actor) -> TrackRecord | None:
     return TrackRecord.objects.filter(**{field: who}).first()
 
 
-def numbers(record: TrackRecord) -> dict:
+def numbers(record: TrackRecord | None) -> dict:
+    assert record is not None, "no track record"
     return {
         "for": record.for_count,
         "against": record.against_count,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html as htmllib
 import re
-from types import SimpleNamespace
 
 import pytest
 from django.db.models import FETCH_RAISE
@@ -142,19 +141,15 @@ def test_the_page_loads_in_the_same_number_of_queries_at_two_sizes(client, newsr
 # The highlighting itself, on made-up spans: overlapping, nested, shared and out of range.
 
 
-def claim(pk: int) -> SimpleNamespace:
-    return SimpleNamespace(pk=pk, text=f"Claim {pk}", get_absolute_url=lambda: f"/claims/{pk}/")
-
-
 def attribution(
     pk: int, start: int, end: int, claim_pk: int, stance: str = "asserts"
-) -> SimpleNamespace:
-    return SimpleNamespace(
+) -> Attribution:
+    """An unsaved attribution of an unsaved claim: what the highlighter reads, no database."""
+    return Attribution(
         pk=pk,
         span_start=start,
         span_end=end,
-        claim_id=claim_pk,
-        claim=claim(claim_pk),
+        claim=Claim(pk=claim_pk, text=f"Claim {claim_pk}"),
         stance=stance,
     )
 
