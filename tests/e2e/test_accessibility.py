@@ -2,38 +2,24 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 
 from articles.models import Article
+from tests.e2e.conftest import chromium, require
 from tracker.models import Claim
-from tracker.seeding import load_seed_folder
 
-from ..conftest import SEEDS
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
 # Installed by `make browser` (npm install --no-save --prefix .e2e axe-core@<version>): never
 # fetched while the tests run.
 AXE = Path(settings.BASE_DIR) / ".e2e" / "node_modules" / "axe-core" / "axe.min.js"
 
 pytestmark = [pytest.mark.browser]
 
-for needed, how in (
-    (CHROMIUM, "apt-get install chromium chromium-driver"),
-    (CHROMEDRIVER, "apt-get install chromium chromium-driver"),
-    (AXE, "make browser"),
-):
-    if not needed.exists():
-        if os.environ.get("REQUIRE_BROWSER") == "1":  # CI: a missing tool is a failure
-            raise RuntimeError(f"REQUIRE_BROWSER=1 but {needed} is missing ({how})")
-        pytest.skip(f"needs {needed} ({how})", allow_module_level=True)
+require((AXE, "make browser"))
 
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
-from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 
 # WCAG 2.2 A and AA, as axe-core tags them (target-size is wcag22aa).
@@ -43,31 +29,8 @@ WIDE, PHONE = (1280, 900), (360, 780)
 WAGNER_HIRING = "wagner-conducting-syrian-hiring-with-russian-army-supervision"
 
 
-@pytest.fixture
-def seeded_server(live_server, transactional_db, django_db_serialized_rollback):
-    """The live server with the project's seeds; the serialized rollback restores what the
-    migrations put in the database (the Editors group) for the tests that run after this one."""
-    load_seed_folder(SEEDS)
-    return live_server
-
-
-def chromium(tmp_path: Path, size: tuple[int, int]):
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for argument in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        f"--window-size={size[0]},{size[1]}",
-        f"--user-data-dir={tmp_path / 'chromium-profile'}",
-    ):
-        options.add_argument(argument)
-    driver = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
+def phone_or_wide(tmp_path: Path, size: tuple[int, int]):
+    driver = chromium(tmp_path, size)
     # A headless window is at least 500 px wide: a phone's viewport is emulated instead.
     width, height = size
     driver.execute_cdp_cmd(
@@ -82,7 +45,7 @@ def chromium(tmp_path: Path, size: tuple[int, int]):
 @pytest.fixture
 def browser(tmp_path, monkeypatch, request):
     monkeypatch.setenv("SE_OFFLINE", "true")  # Selenium Manager must never download anything
-    driver = chromium(tmp_path, getattr(request, "param", WIDE))
+    driver = phone_or_wide(tmp_path, getattr(request, "param", WIDE))
     yield driver
     driver.quit()
 

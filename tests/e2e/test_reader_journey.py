@@ -2,30 +2,15 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
-from tracker.seeding import load_seed_folder
-
-from ..conftest import SEEDS
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
+from tests.e2e.conftest import chromium, require
 
 pytestmark = [pytest.mark.browser]
 
-if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
-    if os.environ.get("REQUIRE_BROWSER") == "1":  # CI: a missing browser is a failure
-        raise RuntimeError(f"REQUIRE_BROWSER=1 but {CHROMIUM} or {CHROMEDRIVER} is missing")
-    pytest.skip(
-        f"needs {CHROMIUM} and {CHROMEDRIVER} (apt-get install chromium chromium-driver)",
-        allow_module_level=True,
-    )
+require()
 
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
-from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
@@ -38,33 +23,8 @@ NO_RESPONSE = "The Russian Defence Ministry and the Wagner group did not respond
 
 
 @pytest.fixture
-def seeded_server(live_server, transactional_db, django_db_serialized_rollback):
-    """The live server with the project's seeds; the serialized rollback restores what the
-    migrations put in the database (the Editors group) for the tests that run after this one."""
-    load_seed_folder(SEEDS)
-    return live_server
-
-
-@pytest.fixture
-def browser(tmp_path, monkeypatch):
-    monkeypatch.setenv("SE_OFFLINE", "true")  # Selenium Manager must never download anything
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for argument in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--window-size=1280,900",
-        f"--user-data-dir={tmp_path / 'chromium-profile'}",
-    ):
-        options.add_argument(argument)
-    driver = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
-    driver.set_page_load_timeout(15)
+def browser(tmp_path):
+    driver = chromium(tmp_path, (1280, 900))
     yield driver
     driver.quit()
 

@@ -6,7 +6,6 @@ forms, textareas sent back with CRLF line endings, the article's typographic quo
 
 from __future__ import annotations
 
-from html.parser import HTMLParser
 from io import StringIO
 
 import pytest
@@ -15,72 +14,12 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from articles.models import Article
+from tests.browser_forms import form_data
 from tracker.models import Attribution, Claim
 
 pytestmark = pytest.mark.django_db
 
 GONE = "A former Wagner Group member said it first sent Syrians to Libya in 2019."
-
-
-class _Browser(HTMLParser):
-    """The fields a browser submits from one <form>, untouched."""
-
-    def __init__(self, form_id: str) -> None:
-        super().__init__(convert_charrefs=True)
-        self.form_id, self.inside = form_id, False
-        self.fields: list[tuple[str, str]] = []
-        self._select: tuple[str, list[tuple[str, bool]]] | None = None
-        self._textarea: list | None = None
-
-    def handle_starttag(self, tag: str, attrs: list) -> None:
-        attr = {name: value or "" for name, value in attrs}
-        if tag == "form":
-            self.inside = attr.get("id") == self.form_id
-        if not self.inside or "disabled" in attr or ("name" not in attr and tag != "option"):
-            return
-        kind = attr.get("type", "text").lower()
-        if tag == "input" and kind not in ("submit", "button", "image", "file", "reset"):
-            if kind not in ("checkbox", "radio") or "checked" in attr:
-                default = "on" if kind in ("checkbox", "radio") else ""
-                self.fields.append((attr["name"], attr.get("value", default)))
-        elif tag == "select":
-            self._select = (attr["name"], [])
-        elif tag == "option" and self._select is not None:
-            self._select[1].append((attr.get("value", ""), "selected" in attr))
-        elif tag == "textarea":
-            self._textarea = [attr["name"], ""]
-
-    def handle_data(self, data: str) -> None:
-        if self._textarea is not None:
-            self._textarea[1] += data
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "form":
-            self.inside = False
-        elif tag == "select" and self._select is not None:
-            name, options = self._select
-            chosen = [value for value, selected in options if selected] or [
-                value for value, _ in options[:1]
-            ]
-            self.fields.extend((name, value) for value in chosen)
-            self._select = None
-        elif tag == "textarea" and self._textarea is not None:
-            name, text = self._textarea
-            # A browser drops the newline right after <textarea> and sends lines as CRLF.
-            text = text.removeprefix("\n").replace("\r\n", "\n").replace("\n", "\r\n")
-            self.fields.append((name, text))
-            self._textarea = None
-
-
-def form_data(response, form_id: str) -> dict[str, list[str]]:
-    assert response.status_code == 200, response.status_code
-    browser = _Browser(form_id)
-    browser.feed(response.content.decode())
-    data: dict[str, list[str]] = {}
-    for name, value in browser.fields:
-        data.setdefault(name, []).append(value)
-    assert data, f"no form {form_id!r} on the page"
-    return data
 
 
 def crlf(text: str) -> str:
