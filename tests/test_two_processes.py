@@ -16,8 +16,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.conf import settings as django_settings
+from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Permission, User
+from django.contrib.contenttypes.management import create_contenttypes
 from django.db import connection
 
 from tests.tracker.api.test_api_write import NEW_BODY
@@ -145,7 +148,11 @@ def test_an_edit_through_one_server_shows_at_once_through_the_other(newsroom, se
     bump()  # whatever an earlier run left in the shared cache is not this database's
     first, second = servers
     # An editor who may add articles and attributions (the permissions the API asks for; the
-    # Editors group of migration 0002 is gone once an earlier test has emptied the database).
+    # Editors group of migration 0002, and after a serialized rollback even the permissions,
+    # are gone once an earlier test has emptied the database: made again as migrate makes them).
+    for app in apps.get_app_configs():
+        create_contenttypes(app, verbosity=0)
+        create_permissions(app, verbosity=0)
     editor = User.objects.create_user("desk")
     editor.user_permissions.add(
         Permission.objects.get(codename="add_article", content_type__app_label="articles"),
