@@ -22,6 +22,7 @@ help:
 	@echo "make test-postgres  the test suite against the local PostgreSQL server"
 	@echo "make lint           ruff check, format check and mypy (django-stubs, DRF stubs)"
 	@echo "make bench          the benchmark (BENCH_CLAIMS=1000000): writes docs/benchmarks.md"
+	@echo "make eval           the attribution extractor's quality report on its evaluation sets"
 	@echo "make lock           re-resolve the dependencies into requirements.lock"
 
 $(BIN)/python:
