@@ -71,4 +71,4 @@ def test_an_export_whose_query_fails_is_an_error_not_a_short_file(newsroom, path
     assert not response.streaming  # the error page, not the first bytes of a file
     working = client.get(path)  # and the same export works when it can
     assert working.status_code == 200
-    assert b"".join(working.streaming_content)
+    assert working.getvalue()
