@@ -141,7 +141,7 @@ def _draw(timeline: Timeline) -> SafeString:
     top = max(1, max(m.total for m in months))
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     step = plot_w / len(months)
-    bar = max(step * 0.8, 0.5)
+    bar = min(max(step * 0.8, 0.5), 36.0)  # a lone month is a bar, not a wall
     bars = []
     for i, month in enumerate(months):
         x = LEFT + i * step + (step - bar) / 2

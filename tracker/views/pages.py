@@ -17,6 +17,7 @@ from articles.models import Article
 from tracker import credibility as scoring
 from tracker.charts.timeline import actor_timeline
 from tracker.charts.tree import actor_tree
+from tracker.charts.voices import claim_voices
 from tracker.models import (
     Actor,
     Attribution,
@@ -111,6 +112,7 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "verdict": verdicts[0] if verdicts else None,
             "earlier_verdicts": verdicts[1:],
             "claim_review": claim_review,
+            "voices": claim_voices(attributions=attributions, name="voices"),
         },
     )
 
