@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Q, Sum
-from django.db.models.functions import Coalesce, Length
+from django.db.models import Q, Sum, Value
+from django.db.models.functions import Coalesce, Length, Replace
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
@@ -14,6 +14,8 @@ from tracker.models import Actor
 
 # The tree is cut at this many actors (the nearest levels first), so the page stays bounded.
 TREE_LIMIT = 200
+# How deep an actor sits: the slashes in its stored path "/1/7/42/" (ids differ in length).
+DEPTH = Length("path") - Length(Replace("path", Value("/"), Value("")))
 
 
 @dataclass
@@ -45,7 +47,7 @@ def actor_tree(*, actor: Actor) -> Tree:
         Actor.objects.filter(Q(path__startswith=actor.path) | Q(pk__in=actor.ancestor_ids))
         .annotate(n=Coalesce(Sum("stance_counts__subtree"), 0))
         .only("pk", "slug", "name", "kind", "parent_id", "path")
-        .order_by(Length("path"), "name", "pk")[: TREE_LIMIT + 1]
+        .order_by(DEPTH, "name", "pk")[: TREE_LIMIT + 1]
     )
     cut = len(rows) > TREE_LIMIT
     nodes: dict[int, Node] = {}
