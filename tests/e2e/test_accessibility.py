@@ -90,6 +90,10 @@ def reader_pages() -> dict[str, str]:
         "claim list for an actor": "/claims/?actor=russia",
         "article": Article.objects.get().get_absolute_url(),
         "claim": Claim.objects.get(slug=WAGNER_HIRING).get_absolute_url(),
+        "actor with its timeline and tree": "/actors/russia/",
+        "matrix": "/claims/matrix/",
+        "matrix rolled up, every column": "/claims/matrix/?rollup=1&columns=all",
+        "credibility": "/credibility/?all=1",
     }
 
 
@@ -175,3 +179,25 @@ def test_the_article_passages_are_told_apart_by_more_than_colour(seeded_server, 
     refs = browser.find_elements(By.CSS_SELECTOR, ".claim-refs a")
     assert refs
     assert all(r.size["width"] >= 24 and r.size["height"] >= 24 for r in refs)
+
+
+@pytest.mark.parametrize("browser", [PHONE], ids=["phone"], indirect=True)
+def test_on_a_phone_the_matrix_is_a_card_per_claim(seeded_server, browser):
+    browser.get(seeded_server.url + "/claims/matrix/")
+    assert not shown(browser, browser.find_element(By.CSS_SELECTOR, "table.matrix"))
+    cards = browser.find_elements(By.CSS_SELECTOR, ".matrix-card")
+    assert cards and shown(browser, cards[0])
+    assert browser.execute_script("return document.documentElement.scrollWidth") <= 400
+    assert ": " in cards[0].text  # "actor: stance"
+
+
+def test_on_a_wide_screen_twelve_matrix_columns_fit_without_scrolling(seeded_server, browser):
+    browser.get(seeded_server.url + "/claims/matrix/")
+    table = browser.find_element(By.CSS_SELECTOR, "table.matrix")
+    headers = table.find_elements(By.CSS_SELECTOR, "thead th")
+    assert len(headers) == 13  # the claim and twelve actors
+    box = browser.find_element(By.CSS_SELECTOR, ".matrix-wide .table-scroll")
+    assert browser.execute_script(
+        "return arguments[0].scrollWidth <= arguments[0].clientWidth", box
+    )
+    assert not shown(browser, browser.find_element(By.CSS_SELECTOR, ".matrix-cards"))

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from django.http import HttpRequest, HttpResponseBase
+from django.http import HttpRequest, HttpResponseBase, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from tracker.models import (
+    Actor,
     Attribution,
     Stance,
 )
@@ -17,10 +18,15 @@ from tracker.views.claim_list import _page
 from tracker.views.errors import BadParameters, bad_request
 from tracker.views.exports import export_matrix
 from tracker.views.facets import _active_filters
-from tracker.views.params import _choice, _filterset, querystring
+from tracker.views.params import _choice, _filterset, _whole_number, querystring
 
 MATRIX_CLAIMS = 40
+# The most active actors get a column; the others on the page are named under the table, and
+# columns=all gives every one of them a column.
 MATRIX_COLUMNS = 12
+COLUMN_CHOICES = ("top", "all")
+# rollup=N counts each actor under its ancestor N levels from the top (1: the top-level actor).
+ROLLUP_MOST = 10
 
 
 @dataclass
@@ -29,15 +35,59 @@ class Column:
     label: str
     url: str | None
     claims: int = 0
+    # How many distinct actors the column holds (more than 1 once rolled up).
+    members: set[str] = field(default_factory=set)
+
+    @property
+    def rolled_up(self) -> int:
+        """How many actors under this one are counted in its column."""
+        return len(self.members - {self.key})
 
 
-def _column_of(attribution: Attribution) -> tuple[str, str, str | None]:
-    """Who a matrix column is: the source's actor, or the source itself when it has none."""
+def _actor_ids(path: str) -> list[int]:
+    return [int(part) for part in path.strip("/").split("/") if part]
+
+
+def _rolled_up_ancestors(attributions: list[Attribution], rollup: int) -> dict[int, Actor]:
+    """The actors the columns roll up to, by id: one query (always run when rollup is asked)."""
+    wanted = set()
+    for attribution in attributions:
+        actor = attribution.source.actor
+        if actor is not None and len(ids := _actor_ids(actor.path)) > rollup:
+            wanted.add(ids[rollup - 1])
+    return {a.pk: a for a in Actor.objects.filter(pk__in=wanted).only("pk", "slug", "name")}
+
+
+def _column_of(attribution: Attribution, ancestors: dict[int, Actor], rollup: int) -> Column:
+    """Who a matrix column is: the source's actor (or its ancestor at depth `rollup`), or the
+    source itself when it has none."""
     actor = attribution.source.actor
     if actor is not None:
-        return f"actor:{actor.slug}", actor.name, reverse("tracker:actor_detail", args=[actor.slug])
+        own = f"actor:{actor.slug}"
+        if rollup and len(ids := _actor_ids(actor.path)) > rollup:
+            actor = ancestors.get(ids[rollup - 1], actor)
+        column = Column(
+            f"actor:{actor.slug}", actor.name, reverse("tracker:actor_detail", args=[actor.slug])
+        )
+        column.members.add(own)
+        return column
     source = attribution.source
-    return f"source:{source.pk}", source.name, reverse("tracker:source_detail", args=[source.pk])
+    key = f"source:{source.pk}"
+    column = Column(key, source.name, reverse("tracker:source_detail", args=[source.pk]))
+    column.members.add(key)
+    return column
+
+
+def _same_page(params: QueryDict, **changes: str | None) -> str:
+    """The query string with some presentation parameters changed, the cursor kept."""
+    updated = params.copy()
+    for name, value in changes.items():
+        if value is None:
+            updated.pop(name, None)
+        else:
+            updated[name] = value
+    encoded = updated.urlencode()
+    return f"?{encoded}" if encoded else "?"
 
 
 @require_safe
@@ -46,6 +96,8 @@ def claim_matrix(request: HttpRequest) -> HttpResponseBase:
     try:
         filterset = _filterset(request)
         wanted = _choice(request, "format", ("html", "csv"), "html")
+        show = _choice(request, "columns", COLUMN_CHOICES, "top")
+        rollup = _whole_number(request, "rollup", 0, most=ROLLUP_MOST)
         if wanted == "csv":
             return export_matrix(filterset)
         claims, next_url = _page(request, filterset.claims(), "newest", MATRIX_CLAIMS)
@@ -56,29 +108,36 @@ def claim_matrix(request: HttpRequest) -> HttpResponseBase:
         .select_related("source", "source__actor")
         .only(
             "claim_id", "stance", "wording", "count",
-            "source__name", "source__kind", "source__actor__slug", "source__actor__name",
+            "source__name", "source__kind",
+            "source__actor__slug", "source__actor__name", "source__actor__path",
         )
     )  # fmt: skip
+    ancestors = _rolled_up_ancestors(attributions, rollup) if rollup else {}
     columns: dict[str, Column] = {}
     cells: dict[tuple[int, str], set[str]] = {}
     for attribution in attributions:
-        key, label, url = _column_of(attribution)
-        column = columns.setdefault(key, Column(key, label, url))
-        stances = cells.setdefault((attribution.claim_id, key), set())
+        found = _column_of(attribution, ancestors, rollup)
+        column = columns.setdefault(found.key, found)
+        column.members |= found.members
+        stances = cells.setdefault((attribution.claim_id, column.key), set())
         if not stances:
             column.claims += 1
         stances.add(attribution.stance)
-    shown = sorted(columns.values(), key=lambda c: (-c.claims, c.label))[:MATRIX_COLUMNS]
+    ranked = sorted(columns.values(), key=lambda c: (-c.claims, c.label.casefold(), c.key))
+    shown = ranked if show == "all" else ranked[:MATRIX_COLUMNS]
+    hidden = ranked[len(shown) :]
+
+    def stances_of(claim_id: int, column: Column) -> list[dict[str, str]]:
+        found = cells.get((claim_id, column.key), ())
+        return [{"stance": s, "label": Stance(s).label} for s in Stance.values if s in found]
+
     rows = [
         {
             "claim": claim,
-            "cells": [
-                [
-                    {"stance": s, "label": Stance(s).label}
-                    for s in Stance.values
-                    if s in cells.get((claim.pk, column.key), ())
-                ]
-                for column in shown
+            "cells": [stances_of(claim.pk, column) for column in shown],
+            # Every actor on the claim, hidden columns too: the narrow screen's card.
+            "voices": [
+                (column, voice) for column in ranked if (voice := stances_of(claim.pk, column))
             ],
         }
         for claim in claims
@@ -90,7 +149,18 @@ def claim_matrix(request: HttpRequest) -> HttpResponseBase:
             "nav": "matrix",
             "filterset": filterset,
             "columns": shown,
-            "hidden_columns": max(0, len(columns) - len(shown)),
+            "hidden": hidden,
+            "hidden_columns": len(hidden),
+            "all_columns": len(ranked),
+            "show": show,
+            "show_all_url": _same_page(request.GET, columns="all"),
+            "show_top_url": _same_page(request.GET, columns=None),
+            "rollup": rollup,
+            "rollup_urls": [
+                (depth, _same_page(request.GET, rollup=str(depth) if depth else None))
+                for depth in (0, 1, 2)
+            ],
+            "column_limit": MATRIX_COLUMNS,
             "rows": rows,
             "next_url": next_url,
             "first_url": querystring(request.GET) if request.GET.get("cursor") else None,

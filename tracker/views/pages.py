@@ -15,6 +15,9 @@ from django.views.decorators.http import require_safe
 
 from articles.models import Article
 from tracker import credibility as scoring
+from tracker.charts.timeline import actor_timeline
+from tracker.charts.tree import actor_tree
+from tracker.charts.voices import claim_voices
 from tracker.models import (
     Actor,
     Attribution,
@@ -43,7 +46,6 @@ ACTOR_HEADINGS = {
 # Long lists are cut so that a page's size and its queries stay the same as the data grows.
 HOME_LIMIT = 10
 ACTOR_GROUP_LIMIT = 50
-ACTOR_CHILDREN_LIMIT = 100
 ACTOR_ABOUT_LIMIT = 50
 SOURCE_LIMIT = 100
 # The statements behind a track record, and the contradicted ones, shown on actor/source pages.
@@ -110,6 +112,7 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "verdict": verdicts[0] if verdicts else None,
             "earlier_verdicts": verdicts[1:],
             "claim_review": claim_review,
+            "voices": claim_voices(attributions=attributions, name="voices"),
         },
     )
 
@@ -141,7 +144,6 @@ def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
         Actor.objects.select_related("track_record").prefetch_related("aliases"), slug=slug
     )
     ancestors = _ancestors(actor)
-    children = list(actor.children.order_by("name")[: ACTOR_CHILDREN_LIMIT + 1])
     subtree_ids = list(Actor.objects.subtree(actor).values_list("pk", flat=True))
     # A literal list: planners estimate `IN (...)` well, and a path prefix badly.
     attributions = Attribution.objects.filter(source__actor_id__in=subtree_ids)
@@ -170,8 +172,6 @@ def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "actor": actor,
             "ancestors": ancestors,
-            "children": children[:ACTOR_CHILDREN_LIMIT],
-            "more_children": len(children) > ACTOR_CHILDREN_LIMIT,
             "stance_counts": [(stance, counts.get(stance, 0)) for stance in Stance.values],
             "total": sum(counts.values()),
             "groups": groups,
@@ -179,6 +179,8 @@ def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "more_about": len(about) > ACTOR_ABOUT_LIMIT,
             "about_limit": ACTOR_ABOUT_LIMIT,
             "record": record,
+            "timeline": actor_timeline(who=actor.name, attributions=attributions, name="timeline"),
+            "tree": actor_tree(actor=actor),
         },
     )
 

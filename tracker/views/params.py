@@ -40,6 +40,14 @@ def _choice(request: HttpRequest, name: str, choices: Iterable[str], default: st
     return value
 
 
+def _whole_number(request: HttpRequest, name: str, default: int, *, most: int) -> int:
+    """A whole number from 0 to `most`, or a 400 naming the parameter and what it takes."""
+    value = request.GET.get(name, "") or str(default)
+    if not value.isascii() or not value.isdigit() or int(value) > most:
+        raise BadParameters([(name, f"{value!r} is not a whole number from 0 to {most}.")])
+    return int(value)
+
+
 # -- Query strings ----------------------------------------------------------------------------
 
 

@@ -1,0 +1,1 @@
+"""Pictures drawn on the server: accessible inline SVG, each with its numbers in a table."""
