@@ -7,8 +7,10 @@ from typing import Protocol
 
 from django.db import connections, models
 from django.db.models import Exists, OuterRef
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
+from tracker import search
 from tracker.choices import NOT_PEOPLE, RESPONSES, Anonymity, Stance, expand_stances
 
 
@@ -170,15 +172,20 @@ class ClaimQuerySet(models.QuerySet):
         return self.filter(about__in=_actor_ids(actor, include_children)).distinct()
 
     def search(self, text: str) -> ClaimQuerySet:
-        """Claims whose text or quotes match: PostgreSQL full-text search, a LIKE elsewhere."""
-        if connections[self.db].vendor == "postgresql":
-            from django.contrib.postgres.search import SearchQuery
-
-            # search_vector is kept by database triggers (migration 0003): text and quotes.
-            query = SearchQuery(text, config="english", search_type="websearch")
-            return self.filter(search_vector=query)
-        quoted = self._attributions().filter(claim=OuterRef("pk"), quote__icontains=text)
-        return self.filter(models.Q(text__icontains=text) | Exists(quoted))
+        """Claims where every term of the text matches somewhere: the claim's text, its quotes
+        and wordings, its sources' names, their actors' names and aliases (with the actors
+        above them), its articles' titles. The rules, and the indexes behind them on each
+        database, are in tracker/search.py; a text with no word in it finds nothing."""
+        found = search.terms(text)
+        if not found:
+            return self.none()
+        vendor = connections[self.db].vendor
+        claims = self
+        for term in found:
+            sql, params = search.term_sql(vendor, term)
+            matching = models.Q(pk__in=RawSQL(sql, params))
+            claims = claims.exclude(matching) if term.exclude else claims.filter(matching)
+        return claims
 
     def responses(self) -> ClaimQuerySet:
         """Claims with at least one denial, refusal to comment or non-response."""
