@@ -256,10 +256,9 @@ class AttributionFilterSet(FilterSet):
             return queryset
         # The search runs once, here, into a list of claim ids sent back as one parameter: as a
         # subquery, it would run again in the count, each facet and the page.
-        matches = Claim.objects.search(text).order_by()
-        ids = list(matches.values_list("pk", flat=True)[: SEARCH_CAP + 1])
+        ids = Claim.objects.search_ids(text, limit=SEARCH_CAP + 1)
         if len(ids) > SEARCH_CAP:  # a word most claims have: too many ids to send back
-            return queryset.filter(claim__in=matches.values("pk"))
+            return queryset.filter(claim__in=Claim.objects.search(text).values("pk"))
         return queryset.filter(search.AmongIds("claim_id", ids))
 
     def filter_contradicted(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:

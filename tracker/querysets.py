@@ -179,13 +179,20 @@ class ClaimQuerySet(models.QuerySet):
         found = search.terms(text)
         if not found:
             return self.none()
-        vendor = connections[self.db].vendor
-        claims = self
-        for term in found:
-            sql, params = search.term_sql(vendor, term)
-            matching = models.Q(pk__in=RawSQL(sql, params))
-            claims = claims.exclude(matching) if term.exclude else claims.filter(matching)
-        return claims
+        sql, params = search.claim_ids_sql(connections[self.db].vendor, found)
+        return self.filter(pk__in=RawSQL(sql, params))
+
+    def search_ids(self, text: str, *, limit: int) -> list[int]:
+        """The ids of at most `limit` claims that search(text) finds (in no order): one query,
+        on the search indexes alone."""
+        found = search.terms(text)
+        if not found:
+            return []
+        connection = connections[self.db]
+        sql, params = search.claim_ids_sql(connection.vendor, found)
+        with connection.cursor() as cursor:
+            cursor.execute(f"{sql} LIMIT %s", [*params, limit])
+            return [pk for (pk,) in cursor.fetchall()]
 
     def responses(self) -> ClaimQuerySet:
         """Claims with at least one denial, refusal to comment or non-response."""

@@ -95,23 +95,39 @@ def terms(text: str, *, cap: int | None = MAX_TERMS) -> list[Term]:
 # one parameter. A source matches by its name, or by its actor: a matching actor brings the
 # actors under it (ActorQuerySet.subtree's sub-tree, walked here by parent from every matching
 # actor at once, so that a word many actors share costs what their sub-trees hold, not a prefix
-# test of every actor against every match). Each branch stays a separate UNION arm, so that
-# each is estimated, and indexed, on its own.
-_TERM_SQL = """
+# test of every actor against every match).
+_ACTORS_SQL = """
+    WITH RECURSIVE below(id) AS (
+      SELECT t.id FROM tracker_actor t WHERE {actor}
+      UNION SELECT l.actor_id FROM tracker_actoralias l WHERE {alias}
+      UNION SELECT child.id FROM tracker_actor child JOIN below ON child.parent_id = below.id
+    ) SELECT id FROM below"""
+_TERM_SQL = {
+    # SQLite walks each IN list by its index.
+    "sqlite": """
 SELECT c.id FROM tracker_claim c WHERE {claim}
 UNION SELECT a.claim_id FROM tracker_attribution a WHERE {attribution}
 UNION SELECT a.claim_id FROM tracker_attribution a WHERE a.article_id IN (
   SELECT r.id FROM articles_article r WHERE {article})
 UNION SELECT a.claim_id FROM tracker_attribution a WHERE a.source_id IN (
-  SELECT s.id FROM tracker_source s WHERE {source})
-UNION SELECT a.claim_id FROM tracker_attribution a WHERE a.source_id IN (
-  SELECT s.id FROM tracker_source s WHERE s.actor_id IN (
-    WITH RECURSIVE below(id) AS (
-      SELECT t.id FROM tracker_actor t WHERE {actor}
-      UNION SELECT l.actor_id FROM tracker_actoralias l WHERE {alias}
-      UNION SELECT child.id FROM tracker_actor child JOIN below ON child.parent_id = below.id
-    ) SELECT id FROM below))
+  SELECT s.id FROM tracker_source s WHERE {source}
+  UNION SELECT s.id FROM tracker_source s WHERE s.actor_id IN (%s))
 """
+    % _ACTORS_SQL,
+    # PostgreSQL reads the attributions once: the articles' and sources' ids become arrays
+    # first (ARRAY(...) runs once), each an index condition, or-ed with the text's GIN index
+    # in one bitmap. (As IN lists, the planner guessed their sizes badly and read every
+    # attribution, once per arm.)
+    "postgresql": """
+SELECT c.id FROM tracker_claim c WHERE {claim}
+UNION SELECT a.claim_id FROM tracker_attribution a WHERE {attribution}
+  OR a.article_id = ANY(ARRAY(SELECT r.id FROM articles_article r WHERE {article}))
+  OR a.source_id = ANY(ARRAY(
+    SELECT s.id FROM tracker_source s WHERE {source}
+    UNION SELECT s.id FROM tracker_source s WHERE s.actor_id IN (%s)))
+"""
+    % _ACTORS_SQL,
+}
 
 # The alias each entity has in _TERM_SQL, and its searched columns.
 ENTITIES = {
@@ -153,7 +169,8 @@ def _condition(vendor: str, entity: str) -> str:
 
 def term_sql(vendor: str, term: Term) -> tuple[str, list[str]]:
     """The ids of the claims that a term matches somewhere, as SQL and its parameters."""
-    sql = _TERM_SQL.format(**{entity: _condition(vendor, entity) for entity in ENTITIES})
+    template = _TERM_SQL["postgresql" if vendor == "postgresql" else "sqlite"]
+    sql = template.format(**{entity: _condition(vendor, entity) for entity in ENTITIES})
     value = term.text if vendor == "postgresql" else term.fts5
     return sql, [value] * len(ENTITIES)
 
@@ -181,6 +198,22 @@ class AmongIds(Func):
         if not self.ids:
             return "1 = 0", params
         return f"{column} IN ({', '.join(['%s'] * len(self.ids))})", [*params, *self.ids]
+
+
+def claim_ids_sql(vendor: str, found: list[Term]) -> tuple[str, list[str]]:
+    """The ids of the claims every term matches and no excluded term does, as SQL (a compound
+    of the terms' statements, read from the indexes alone: no walk of the claims)."""
+    parts: dict[bool, list[str]] = {False: [], True: []}
+    params: dict[bool, list[str]] = {False: [], True: []}
+    for index, term in enumerate(found):
+        sql, term_params = term_sql(vendor, term)
+        parts[term.exclude].append(f"SELECT id FROM ({sql}) AS t{index}")
+        params[term.exclude].extend(term_params)
+    # INTERSECT binds tighter than EXCEPT on PostgreSQL; SQLite reads left to right: the same.
+    sql = " INTERSECT ".join(parts[False]) or "SELECT id FROM tracker_claim"
+    for part in parts[True]:
+        sql += f" EXCEPT {part}"
+    return sql, params[False] + params[True]
 
 
 # -- SQLite: the FTS5 tables and their triggers ----------------------------------------------
