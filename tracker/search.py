@@ -111,9 +111,8 @@ UNION SELECT a.claim_id FROM tracker_attribution a WHERE a.article_id IN (
   SELECT r.id FROM articles_article r WHERE {article})
 UNION SELECT a.claim_id FROM tracker_attribution a WHERE a.source_id IN (
   SELECT s.id FROM tracker_source s WHERE {source}
-  UNION SELECT s.id FROM tracker_source s WHERE s.actor_id IN (%s))
-"""
-    % _ACTORS_SQL,
+  UNION SELECT s.id FROM tracker_source s WHERE s.actor_id IN ({actors}))
+""",
     # PostgreSQL reads the attributions once: the articles' and sources' ids become arrays
     # first (ARRAY(...) runs once), each an index condition, or-ed with the text's GIN index
     # in one bitmap. (As IN lists, the planner guessed their sizes badly and read every
@@ -124,9 +123,8 @@ UNION SELECT a.claim_id FROM tracker_attribution a WHERE {attribution}
   OR a.article_id = ANY(ARRAY(SELECT r.id FROM articles_article r WHERE {article}))
   OR a.source_id = ANY(ARRAY(
     SELECT s.id FROM tracker_source s WHERE {source}
-    UNION SELECT s.id FROM tracker_source s WHERE s.actor_id IN (%s)))
-"""
-    % _ACTORS_SQL,
+    UNION SELECT s.id FROM tracker_source s WHERE s.actor_id IN ({actors})))
+""",
 }
 
 # The alias each entity has in _TERM_SQL, and its searched columns.
@@ -170,7 +168,8 @@ def _condition(vendor: str, entity: str) -> str:
 def term_sql(vendor: str, term: Term) -> tuple[str, list[str]]:
     """The ids of the claims that a term matches somewhere, as SQL and its parameters."""
     template = _TERM_SQL["postgresql" if vendor == "postgresql" else "sqlite"]
-    sql = template.format(**{entity: _condition(vendor, entity) for entity in ENTITIES})
+    conditions = {entity: _condition(vendor, entity) for entity in ENTITIES}
+    sql = template.format(actors=_ACTORS_SQL.format(**conditions), **conditions)
     value = term.text if vendor == "postgresql" else term.fts5
     return sql, [value] * len(ENTITIES)
 
