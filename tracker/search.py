@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import BooleanField, F, Func
+from django.db.models import F, Lookup
 
 # At most this many terms are read from q (a longer q is refused by the filter with a message).
 MAX_TERMS = 12
@@ -174,28 +174,43 @@ def term_sql(vendor: str, term: Term) -> tuple[str, list[str]]:
     return sql, [value] * len(ENTITIES)
 
 
-class AmongIds(Func):
-    """A column's value is among a list of ids sent as one parameter (an array on PostgreSQL,
-    a JSON list on SQLite): a search's claim ids, read once, go back into the count, the facets
-    and the page without running the search again, however many there are."""
+# A list of ids up to this long goes to SQLite as the parameters of an IN list (its planner
+# walks them by index; its limit is 32,766 parameters), to PostgreSQL as an array to semi-join;
+# a longer one as one JSON list to SQLite, as an array compared row by row to PostgreSQL (where
+# the claim list walks the claims in page order, a semi-join per claim was far slower).
+SHORT_ID_LIST = 10_000
 
-    output_field = BooleanField()
+
+class AmongIds(Lookup):
+    """A column's value is among a list of ids: a search's claim ids, read once, go back into
+    the count, the facets and the page without running the search again. PostgreSQL gets one
+    array, SQLite an IN list (see SHORT_ID_LIST). A lookup, not a function, so
+    that a filter uses it as it is (a function would be compared with true, which no index
+    serves)."""
+
+    lookup_name = "among_ids"
+    prepare_rhs = False
 
     def __init__(self, column: str, ids: list[int]) -> None:
-        super().__init__(F(column))
-        self.ids = [int(pk) for pk in ids]
+        super().__init__(F(column), [int(pk) for pk in ids])
+        self.ids: list[int] = self.rhs
 
     # (the stubs type parameters as numbers and strings; an array is one parameter here)
     def as_sql(  # type: ignore[override]
-        self, compiler: Any, connection: BaseDatabaseWrapper, **extra: Any
+        self, compiler: Any, connection: BaseDatabaseWrapper
     ) -> tuple[str, list[Any]]:
-        column, params = compiler.compile(self.source_expressions[0])
-        if connection.vendor == "postgresql":
+        column, params = compiler.compile(self.lhs)
+        if connection.vendor == "postgresql" and len(self.ids) > SHORT_ID_LIST:
             return f"{column} = ANY(%s::bigint[])", [*params, self.ids]
-        if connection.vendor == "sqlite":
+        if connection.vendor == "postgresql":
+            # A semi-join: beside another id list on the same column (the page's claims, when
+            # their attributions are read) an index probes the short list and the long one is
+            # hashed; as two arrays, the planner probed both, or read the whole table.
+            return f"{column} IN (SELECT unnest(%s::bigint[]))", [*params, self.ids]
+        if connection.vendor == "sqlite" and len(self.ids) > SHORT_ID_LIST:
             return f"{column} IN (SELECT value FROM json_each(%s))", [*params, json.dumps(self.ids)]
         if not self.ids:
-            return "1 = 0", params
+            return "1 = 0", list(params)
         return f"{column} IN ({', '.join(['%s'] * len(self.ids))})", [*params, *self.ids]
 
 

@@ -279,6 +279,24 @@ def test_a_search_page_runs_a_fixed_number_of_queries(client, newsroom, q):
     assert sum("MATCH" in sql or "@@" in sql for sql in large[1]) == 1, "\n".join(large[1])
 
 
+def test_a_long_list_of_claim_ids_finds_the_same(client, newsroom, desk, monkeypatch):
+    ActorAlias.objects.create(actor=newsroom.russia, name="Moscow")
+    short = listed(client, "Moscow")
+    assert short == {"drive", "harbour"}
+    monkeypatch.setattr(search, "SHORT_ID_LIST", 1)  # a JSON list on SQLite, an array on PG
+    cache.clear()
+    assert listed(client, "Moscow") == short
+    assert listed(client, "zebra") == set()
+
+
+def test_a_search_that_finds_nothing_exports_the_header(client, newsroom):
+    response = client.get(URL, {"q": "zebra", "format": "csv"})
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert text.splitlines()[0].startswith("claim_id,")
+    assert len(text.splitlines()) == 1
+    assert client.get(URL, {"q": "zebra", "format": "json"}).status_code == 200
+
+
 # -- The indexes ------------------------------------------------------------------------------
 
 
