@@ -81,7 +81,7 @@ def terms(text: str, *, cap: int | None = MAX_TERMS) -> list[Term]:
     text = unicodedata.normalize("NFC", text.replace("\x00", " ")).translate(_QUOTES)
     found: list[Term] = []
     for minus, phrase, bare in _CHUNK.findall(text):
-        words = tuple(word.casefold() for word in _WORD.findall(phrase or bare))
+        words = tuple(word.lower() for word in _WORD.findall(phrase or bare))
         if not words or all(word in STOP_WORDS for word in words):
             continue
         # A minus alone before a space, or inside a word ("al-Assad"), is not an exclusion.
