@@ -1,6 +1,8 @@
 """The claims domain: actors, sources, claims and attributions."""
 
 from django.apps import AppConfig
+from django.db import connections
+from django.db.models.signals import post_migrate
 
 
 class TrackerConfig(AppConfig):
@@ -27,5 +29,14 @@ class TrackerConfig(AppConfig):
         # Attributions follow their passages when an import replaces an article's text.
         from tracker import anchoring  # noqa: F401
 
+        # The SQLite search index's triggers, put back after a migration remade their table.
+        post_migrate.connect(_search_index_in_step, sender=self)
+
         # Sign-ins, failures, lockouts and expired tokens in the log (tracker/auth_events.py).
         auth_events.connect()
+
+
+def _search_index_in_step(sender, using: str = "default", **kwargs) -> None:
+    from tracker.search import ensure_sqlite_index
+
+    ensure_sqlite_index(connections[using])

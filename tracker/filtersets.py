@@ -18,6 +18,7 @@ from django.core.validators import slug_re
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from articles.models import Outlet
+from tracker import search
 from tracker.choices import STANCE_FILTER_CHOICES, expand_stances
 from tracker.credibility import contradicted
 from tracker.models import (
@@ -35,7 +36,9 @@ from tracker.models import (
 from tracker.models.verdicts import TrackRecordQuerySet
 
 # A search matching more claims than this stays a subquery (see filter_q).
-SEARCH_CAP = 10_000
+SEARCH_CAP = 100_000
+# The longest q read (a longer one is a 400 naming q).
+SEARCH_MAX_CHARS = 500
 # Up to this many matching claims are looked up by id (see AttributionFilterSet.claims).
 CLAIM_IDS_CAP = 10_000
 
@@ -78,6 +81,25 @@ class StrictBooleanField(forms.NullBooleanField):
 
 class StrictBooleanFilter(django_filters.BooleanFilter):
     field_class = StrictBooleanField
+
+
+class SearchField(forms.CharField):
+    """What a reader searches for: at most SEARCH_MAX_CHARS characters and MAX_TERMS terms."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("max_length", SEARCH_MAX_CHARS)
+        super().__init__(*args, **kwargs)
+
+    def validate(self, value) -> None:
+        super().validate(value)
+        if value and len(search.terms(value, cap=None)) > search.MAX_TERMS:
+            raise forms.ValidationError(
+                f"Search for at most {search.MAX_TERMS} words or quoted phrases.", code="terms"
+            )
+
+
+class SearchFilter(django_filters.CharFilter):
+    field_class = SearchField
 
 
 @dataclass(frozen=True)
@@ -201,10 +223,12 @@ class AttributionFilterSet(FilterSet):
     date_to = django_filters.DateFilter(
         field_name="article__published_on", lookup_expr="lte", label="Published until"
     )
-    q = django_filters.CharFilter(
+    q = SearchFilter(
         method="filter_q",
-        label="Search claims and quotes",
-        help_text="words in the claim's text or its quotes",
+        label="Search",
+        help_text='words or "quoted phrases" (all of them), each in the claim, its quotes or '
+        "wordings, its sources, their actors (names and aliases) or its articles' titles; "
+        "-word leaves out",
     )
     contradicted_denials = StrictBooleanFilter(
         method="filter_contradicted",
@@ -230,13 +254,12 @@ class AttributionFilterSet(FilterSet):
         text = text.strip()
         if not text:
             return queryset
-        # The search runs once, here, into a literal list of claim ids: as a subquery, its
-        # scan (a LIKE on SQLite) would run again in the count, each facet and the page.
-        matches = Claim.objects.search(text).order_by()
-        ids = list(matches.values_list("pk", flat=True)[: SEARCH_CAP + 1])
-        if len(ids) > SEARCH_CAP:  # a very common word: too many ids to send back
-            return queryset.filter(claim__in=matches.values("pk"))
-        return queryset.filter(claim_id__in=ids)
+        # The search runs once, here, into a list of claim ids sent back as one parameter: as a
+        # subquery, it would run again in the count, each facet and the page.
+        ids = Claim.objects.search_ids(text, limit=SEARCH_CAP + 1)
+        if len(ids) > SEARCH_CAP:  # a word most claims have: too many ids to send back
+            return queryset.filter(claim__in=Claim.objects.search(text).values("pk"))
+        return queryset.filter(search.AmongIds("claim_id", ids))
 
     def filter_contradicted(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
         # 1: denials of claims since confirmed or mostly true, assertions of claims since refuted

@@ -7,8 +7,10 @@ from typing import Protocol
 
 from django.db import connections, models
 from django.db.models import Exists, OuterRef
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
+from tracker import search
 from tracker.choices import NOT_PEOPLE, RESPONSES, Anonymity, Stance, expand_stances
 
 
@@ -170,15 +172,27 @@ class ClaimQuerySet(models.QuerySet):
         return self.filter(about__in=_actor_ids(actor, include_children)).distinct()
 
     def search(self, text: str) -> ClaimQuerySet:
-        """Claims whose text or quotes match: PostgreSQL full-text search, a LIKE elsewhere."""
-        if connections[self.db].vendor == "postgresql":
-            from django.contrib.postgres.search import SearchQuery
+        """Claims where every term of the text matches somewhere: the claim's text, its quotes
+        and wordings, its sources' names, their actors' names and aliases (with the actors
+        above them), its articles' titles. The rules, and the indexes behind them on each
+        database, are in tracker/search.py; a text with no word in it finds nothing."""
+        found = search.terms(text)
+        if not found:
+            return self.none()
+        sql, params = search.claim_ids_sql(connections[self.db].vendor, found)
+        return self.filter(pk__in=RawSQL(sql, params))
 
-            # search_vector is kept by database triggers (migration 0003): text and quotes.
-            query = SearchQuery(text, config="english", search_type="websearch")
-            return self.filter(search_vector=query)
-        quoted = self._attributions().filter(claim=OuterRef("pk"), quote__icontains=text)
-        return self.filter(models.Q(text__icontains=text) | Exists(quoted))
+    def search_ids(self, text: str, *, limit: int) -> list[int]:
+        """The ids of at most `limit` claims that search(text) finds (in no order): one query,
+        on the search indexes alone."""
+        found = search.terms(text)
+        if not found:
+            return []
+        connection = connections[self.db]
+        sql, params = search.claim_ids_sql(connection.vendor, found)
+        with connection.cursor() as cursor:
+            cursor.execute(f"{sql} LIMIT %s", [*params, limit])
+            return [pk for (pk,) in cursor.fetchall()]
 
     def responses(self) -> ClaimQuerySet:
         """Claims with at least one denial, refusal to comment or non-response."""

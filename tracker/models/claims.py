@@ -101,8 +101,8 @@ class Claim(models.Model):
         db_default=False,  # bulk writers that bypass the ORM leave it unset
         help_text="Leave unticked to follow the earliest article that carries the claim.",
     )
-    # Full-text search over the claim and its quotes, kept by PostgreSQL triggers (migration
-    # 0003); unused (and empty) on SQLite, where search falls back to LIKE.
+    # The claim's text for full-text search, kept by a PostgreSQL trigger (migrations 0003,
+    # 0009); empty on SQLite, which has its own FTS5 tables (tracker/search.py).
     search_vector = SearchVectorField(null=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -11,6 +11,7 @@ from functools import partial
 from itertools import batched
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import (
     CharField,
@@ -107,7 +108,10 @@ def _export_query(attributions: QuerySet[Attribution]) -> QuerySet:
 def export_rows(attributions: QuerySet[Attribution]) -> Iterator[tuple]:
     """One tuple per attribution (EXPORT_FIELDS), read in chunks: memory stays flat."""
     query = _export_query(attributions)
-    sql, params = query.query.sql_with_params()
+    try:
+        sql, params = query.query.sql_with_params()
+    except EmptyResultSet:  # a filter that can match nothing (no claim found by q): no rows
+        return
     # A plain cursor (the columns are text and numbers already: no per-value converters), and a
     # server-side one on PostgreSQL, which would otherwise send the whole result at once.
     with connection.chunked_cursor() as cursor:
@@ -132,7 +136,11 @@ def _csv_chunks(rows: Iterable[Sequence], header: Sequence[str] = EXPORT_FIELDS)
 
 def _postgres_csv(attributions: QuerySet[Attribution]) -> Iterator[bytes]:
     """PostgreSQL writes the CSV itself (COPY ... TO STDOUT), a block at a time."""
-    sql, params = _export_query(attributions).query.sql_with_params()
+    try:
+        sql, params = _export_query(attributions).query.sql_with_params()
+    except EmptyResultSet:  # a filter that can match nothing: the header alone
+        yield from (chunk.encode() for chunk in _csv_chunks(()))
+        return
     columns = ", ".join(
         f'c{i} AS "{name}"' if name in NUMBER_FIELDS else f'{_pg_neutralised(f"c{i}")} AS "{name}"'
         for i, name in enumerate(EXPORT_FIELDS)
