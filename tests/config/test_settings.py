@@ -117,3 +117,16 @@ def test_the_health_check_reports_the_database(client, db):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json()["status"] == "ok"
+
+
+def test_postgresql_connections_run_without_jit(tmp_path):
+    """Checked on a real connection (the suite's PostgreSQL run): the option reaches the server."""
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        pytest.skip("runs in the PostgreSQL run of the suite")
+    code = (
+        "from django.db import connection\n"
+        "with connection.cursor() as cursor:\n"
+        "    cursor.execute('SHOW jit'); print(cursor.fetchone()[0])"
+    )
+    url = os.environ["DATABASE_URL"]
+    assert read_settings(tmp_path, code, DATABASE_URL=url) == "off"
