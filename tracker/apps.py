@@ -24,8 +24,9 @@ class TrackerConfig(AppConfig):
         # Kept pages follow every write, whichever code path or model (tracker/caching.py).
         caching.install()
 
-        # Attributions follow their passages when an import replaces an article's text.
-        from tracker import anchoring  # noqa: F401
+        # Attributions follow their passages when an import replaces an article's text; the
+        # extractor matches existing sources when suggestions are stored.
+        from tracker import anchoring, suggesting  # noqa: F401
 
         # Sign-ins, failures, lockouts and expired tokens in the log (tracker/auth_events.py).
         auth_events.connect()

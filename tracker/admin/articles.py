@@ -9,11 +9,11 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
 from articles.models import Article, Outlet
+from articles.text import body_changing
 from tracker.admin.forms import ArticleForm
 from tracker.admin.helpers import CappedCountPaginator
 from tracker.admin.history import HistoryAdmin
 from tracker.admin.inlines import ArticleAttributionInline
-from tracker.anchoring import reanchor
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -73,8 +73,8 @@ class ArticleAdmin(HistoryAdmin):
     def save_model(self, request: HttpRequest, obj: Article, form: Any, change: bool) -> None:
         if change:
             # Every attribution follows its passage into a new text (ArticleForm checked that
-            # each one can); an unchanged text moves nothing.
-            reanchor(obj, obj.body)
+            # each one can), and so do stored suggestions; an unchanged text moves nothing.
+            body_changing.send(sender=Article, article=obj, body=obj.body)
         super().save_model(request, obj, form, change)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Article]:
