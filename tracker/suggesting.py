@@ -15,7 +15,7 @@ from articles.suggest import KnownName
 from articles.suggest.lexicon import BODY_HEADS
 from articles.suggest.text import Quotes, sentences
 from articles.suggestions import naming_sources
-from tracker.choices import Anonymity, SourceKind
+from tracker.choices import Anonymity, SourceKind, Stance
 from tracker.models import Claim, Source
 from tracker.models.claims import claim_key, claims_by_key
 
@@ -104,6 +104,10 @@ class Proposal:
     passage: str
 
     @property
+    def stance_label(self) -> str:
+        return Stance(self.suggestion.stance).label
+
+    @property
     def initial(self) -> dict[str, object]:
         s = self.suggestion
         return {
@@ -140,11 +144,10 @@ def proposals(body: str, rows: Sequence[SuggestedAttribution]) -> list[Proposal]
     whatever the number of suggestions: claims, sources, the unattributed source."""
     bounds = _sentence_bounds(body)
     contents: list[str] = []
-    last = ""
+    said = ""
     for row in rows:
-        own = row.text_of(body, "content")
-        last = own or last
-        contents.append(claim_text(last))
+        said = row.text_of(body, "content") or said
+        contents.append(claim_text(said))
     claims = claims_by_key([text for text in contents if text]) if any(contents) else {}
     wanted = {source_id(row.known) for row in rows} - {None}
     sources = Source.objects.in_bulk([pk for pk in wanted if pk is not None])
@@ -155,12 +158,13 @@ def proposals(body: str, rows: Sequence[SuggestedAttribution]) -> list[Proposal]
     for row, text in zip(rows, contents, strict=True):
         words = row.text_of(body, "source")
         content = row.text_of(body, "content")
-        quoted = row.content_start is not None and body[: row.content_start][-1:] in _OPENING_QUOTES
+        at = row.content_start or 0
+        quoted = at > 0 and body[at - 1] in _OPENING_QUOTES
         pk = source_id(row.known)
         source = sources.get(pk) if pk is not None else None
         if row.anonymity == Anonymity.UNATTRIBUTED:
             source = nobody
-        start, end = _widen(bounds, row.span_start, row.span_end)
+        first, last = _widen(bounds, row.span_start, row.span_end)
         out.append(
             Proposal(
                 suggestion=row,
@@ -173,7 +177,7 @@ def proposals(body: str, rows: Sequence[SuggestedAttribution]) -> list[Proposal]
                 source_name=source_name(words) if words else "",
                 source_kind=guess_kind(words, row.anonymity),
                 quote=content if quoted else "",
-                passage=body[start:end],
+                passage=body[first:last],
             )
         )
     return out
