@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -83,7 +84,7 @@ def test_a_rejected_suggestion_stays_rejected_when_the_text_moves(article: Artic
     rejected.status = "rejected"
     rejected.save()
     moved = "A new opening paragraph.\n\n" + TEXT.replace("harbour", "Harbour")
-    update_article(article, ArticleText("pier.txt", datetime.date(2024, 3, 1), moved))
+    update_article(article, ArticleText(Path("pier.txt"), datetime.date(2024, 3, 1), moved))
     article.refresh_from_db()
     rejected.refresh_from_db()
     assert words(rejected, "source") == "A board spokeswoman"  # followed its words
@@ -102,7 +103,7 @@ def test_suggestions_whose_words_are_gone_are_dropped_or_detached(article: Artic
     decided.save()
     shorter = TEXT.split("\n\n")
     update_article(
-        article, ArticleText("pier.txt", datetime.date(2024, 3, 1), "\n\n".join(shorter[:2]))
+        article, ArticleText(Path("pier.txt"), datetime.date(2024, 3, 1), "\n\n".join(shorter[:2]))
     )
     assert not SuggestedAttribution.objects.filter(pk=pending.pk).exists()
     decided.refresh_from_db()
@@ -112,14 +113,14 @@ def test_suggestions_whose_words_are_gone_are_dropped_or_detached(article: Artic
 def test_the_admin_moves_suggestions_with_the_text(article: Article, editor_client) -> None:
     store(article)
     row = SuggestedAttribution.objects.get(article=article, stance="denies")
-    old_start = row.source_start
+    old_start = row.cue_start
     url = f"/admin/articles/article/{article.pk}/change/"
     data = form_data(editor_client.get(url), "article_form")
     data["body"] = ["New first line.\r\n\r\n" + data["body"][0]]
     response = editor_client.post(url, data)
     assert response.status_code == 302, response.content[:2000]
     row.refresh_from_db()
-    assert row.source_start == old_start + len("New first line.\n\n")
+    assert row.cue_start == old_start + len("New first line.\n\n")
 
 
 def test_bad_article_ids_are_named() -> None:

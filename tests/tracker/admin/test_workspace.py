@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from functools import partial
 
 import pytest
 from django.contrib.auth.models import User
@@ -41,7 +42,7 @@ def url(article: Article) -> str:
 
 
 def row(article: Article, stance: str) -> SuggestedAttribution:
-    return SuggestedAttribution.objects.filter(article=article, stance=stance).first()
+    return SuggestedAttribution.objects.filter(article=article, stance=stance).get()
 
 
 def post_row(
@@ -225,7 +226,7 @@ def test_the_workspace_runs_the_same_queries_whatever_the_number_of_suggestions(
     small, large = make_article(1, extra), make_article(6, extra)
     sizes = [SuggestedAttribution.objects.filter(article=a).count() for a in (small, large)]
     assert sizes[1] >= 4 * sizes[0] > 0
-    counted = [count_queries(lambda a=a: editor_client.get(url(a)))[0] for a in (small, large)]
+    counted = [count_queries(partial(editor_client.get, url(a)))[0] for a in (small, large)]
     # The session, the user, the user's own and group permissions (may decide?), the article,
     # its suggestions, the claims matching their contents (one query for all), the matched
     # sources (one for all), the unattributed source: 9 at either size.

@@ -2,7 +2,8 @@
 // suggestion being worked on (the last one clicked or typed in). Without this script the
 // passage field is typed or pasted as anywhere else in the admin.
 "use strict";
-(function () {
+// Loaded in the page's head (with the admin's form media): starts once the page is read.
+document.addEventListener("DOMContentLoaded", function () {
   const text = document.querySelector(".workspace-text");
   const rows = Array.from(document.querySelectorAll("form.suggestion"));
   if (!text || rows.length === 0) return;
@@ -17,16 +18,6 @@
     row.addEventListener("click", function () { activate(row); });
   });
   activate(rows[0]);
-  // A highlighted passage leads to its suggestion, which becomes the one worked on.
-  text.addEventListener("click", function (event) {
-    const selection = window.getSelection();
-    if (selection && !selection.isCollapsed) return;
-    const mark = event.target.closest("mark[data-row]");
-    const row = mark && document.getElementById(mark.dataset.row);
-    if (!row) return;
-    activate(row);
-    row.scrollIntoView({ block: "nearest" });
-  });
   function fill() {
     const selection = window.getSelection();
     if (!active || !selection || selection.isCollapsed) return;
@@ -39,4 +30,4 @@
   }
   text.addEventListener("mouseup", fill);
   text.addEventListener("keyup", fill);
-})();
+});
