@@ -106,6 +106,9 @@ class SuggestedAttribution(models.Model):
     cue_end = models.PositiveIntegerField()
     content_start = models.PositiveIntegerField(null=True, blank=True)
     content_end = models.PositiveIntegerField(null=True, blank=True)
+    # For a pronoun source ("he said"): the earlier mention it stands for.
+    antecedent_start = models.PositiveIntegerField(null=True, blank=True)
+    antecedent_end = models.PositiveIntegerField(null=True, blank=True)
     stance = models.CharField(max_length=16, choices=[(s, s) for s in STANCES])
     anonymity = models.CharField(max_length=16, choices=[(a, a) for a in ANONYMITIES])
     count = models.PositiveIntegerField(
@@ -147,16 +150,21 @@ class SuggestedAttribution(models.Model):
             "source": pair(self.source_start, self.source_end),
             "cue": (self.cue_start, self.cue_end),
             "content": pair(self.content_start, self.content_end),
+            "antecedent": pair(self.antecedent_start, self.antecedent_end),
         }
+
+    def _own(self) -> list[tuple[int, int]]:
+        # The statement's own spans; an antecedent may lie paragraphs before.
+        return [span for part, span in self.spans().items() if span and part != "antecedent"]
 
     @property
     def span_start(self) -> int:
         """Where the passage the suggestion rests on starts: its first span."""
-        return min(span[0] for span in self.spans().values() if span)
+        return min(span[0] for span in self._own())
 
     @property
     def span_end(self) -> int:
-        return max(span[1] for span in self.spans().values() if span)
+        return max(span[1] for span in self._own())
 
     def text_of(self, body: str, part: str) -> str:
         span = self.spans()[part]

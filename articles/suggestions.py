@@ -63,7 +63,10 @@ class Stored:
 def _fields(found: Suggestion) -> dict[str, object]:
     source = found.source or (None, None)
     content = found.content or (None, None)
+    antecedent = found.antecedent or (None, None)
     return {
+        "antecedent_start": antecedent[0],
+        "antecedent_end": antecedent[1],
         "source_start": source[0],
         "source_end": source[1],
         "cue_start": found.cue[0],

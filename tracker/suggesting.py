@@ -73,8 +73,9 @@ def guess_kind(words: str, anonymity: str) -> str:
 
 
 def source_name(words: str) -> str:
-    """A new source's name from the words the text uses: "the Russian state" -> "Russian state"."""
-    name = _LEADING_ARTICLE.sub("", " ".join(words.split()))
+    """A new source's name from the words the text uses: "the Russian state" -> "Russian state",
+    "Joshua Landis, head of the centre" -> "Joshua Landis" (the apposition is a role)."""
+    name = _LEADING_ARTICLE.sub("", " ".join(words.split()).split(",")[0])
     return name[:1].upper() + name[1:]
 
 
@@ -157,6 +158,8 @@ def proposals(body: str, rows: Sequence[SuggestedAttribution]) -> list[Proposal]
     out = []
     for row, text in zip(rows, contents, strict=True):
         words = row.text_of(body, "source")
+        # A pronoun ("he said") is named by the mention it stands for.
+        named_by = row.text_of(body, "antecedent") or words
         content = row.text_of(body, "content")
         at = row.content_start or 0
         quoted = at > 0 and body[at - 1] in _OPENING_QUOTES
@@ -174,8 +177,8 @@ def proposals(body: str, rows: Sequence[SuggestedAttribution]) -> list[Proposal]
                 claim=claims.get(claim_key(text)) if text else None,
                 claim_text=text,
                 source=source,
-                source_name=source_name(words) if words else "",
-                source_kind=guess_kind(words, row.anonymity),
+                source_name=source_name(named_by) if named_by else "",
+                source_kind=guess_kind(named_by, row.anonymity),
                 quote=content if quoted else "",
                 passage=body[first:last],
             )

@@ -231,3 +231,20 @@ def test_the_workspace_runs_the_same_queries_whatever_the_number_of_suggestions(
     # its suggestions, the claims matching their contents (one query for all), the matched
     # sources (one for all), the unattributed source: 9 at either size.
     assert counted == [9, 9]
+
+
+def test_a_pronoun_source_is_named_by_the_mention_it_stands_for(editor_client):
+    body = (
+        "Mara Lind, the port's engineer, said the crane was unsafe. She said it would be replaced."
+    )
+    article = Article.objects.create(
+        title="Crane", slug="crane", published_on=datetime.date(2024, 3, 1), body=body
+    )
+    suggestions.store(article)
+    she = SuggestedAttribution.objects.get(article=article, source_start=body.index("She"))
+    response = post_row(editor_client, article, she)
+    assert response.status_code == 302
+    attribution = Attribution.objects.get()
+    assert (attribution.source.name, attribution.source.kind) == ("Mara Lind", "person")
+    assert attribution.wording == "She"
+    assert attribution.passage == "She said it would be replaced."
