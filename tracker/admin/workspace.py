@@ -147,6 +147,10 @@ def accept(form: SuggestionForm, suggestion: SuggestedAttribution, article: Arti
             transaction.atomic(),
             recorded_as("Accepted from the article's suggestions", user=user),
         ):
+            # Two editors on one suggestion: the second finds it decided and writes nothing.
+            locked = SuggestedAttribution.objects.select_for_update().get(pk=suggestion.pk)
+            if locked.status != Status.PENDING:
+                raise _Refused({"__all__": "Another editor decided on this suggestion meanwhile."})
             claim, source = _claim(form), _source(form)
             data = form.cleaned_data
             attribution_form = AttributionForm(

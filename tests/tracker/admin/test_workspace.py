@@ -8,6 +8,7 @@ from functools import partial
 
 import pytest
 from django.contrib.auth.models import User
+from django.http import QueryDict
 from django.test import Client
 
 from articles import suggestions
@@ -248,3 +249,19 @@ def test_a_pronoun_source_is_named_by_the_mention_it_stands_for(editor_client):
     assert (attribution.source.name, attribution.source.kind) == ("Mara Lind", "person")
     assert attribution.wording == "She"
     assert attribution.passage == "She said it would be replaced."
+
+
+def test_a_suggestion_decided_meanwhile_is_not_accepted(editor_client, editor):
+    from tracker.admin.workspace import SuggestionForm, accept
+
+    article = make_article()
+    stale = row(article, "asserts")
+    posted = QueryDict(mutable=True)
+    for name, values in form_data(editor_client.get(url(article)), f"row-{stale.pk}").items():
+        posted.setlist(name, values)
+    form = SuggestionForm(posted, prefix=f"s{stale.pk}")
+    assert form.is_valid()
+    SuggestedAttribution.objects.filter(pk=stale.pk).update(status="rejected")
+    assert accept(form, stale, article, editor) is None
+    assert "Another editor decided" in str(form.non_field_errors())
+    assert not Attribution.objects.exists() and not Claim.objects.exists()
