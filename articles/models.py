@@ -1,4 +1,5 @@
-"""Outlets and the articles they publish: the text every attribution points into."""
+"""Outlets, the articles they publish (the text every attribution points into), and the
+attributions suggested from an article's text until an editor decides on them."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from articles.suggest.results import ANONYMITIES, STANCES
 from articles.text import normalise_text
 
 
@@ -79,3 +81,91 @@ class Article(models.Model):
     def get_absolute_url(self) -> str:
         # A URL name, not an import: articles does not depend on tracker's code.
         return reverse("tracker:article_detail", args=[self.pk])
+
+
+class SuggestedAttribution(models.Model):
+    """An attribution the extractor (articles/suggest/) proposes for an article, until an editor
+    accepts it (an attribution is made), edits and accepts it, or rejects it.
+
+    Spans are [start, end) string indices into the article's body. `known` is the extractor's
+    match of the source's words ("source:12", an actor's slug), or empty. Once accepted,
+    `attribution_id` is the attribution made from it (a plain id: articles does not depend on
+    tracker). The fingerprint (the spans' words and the stance, normalised) recognises the
+    same suggestion when the extractor runs again, wherever the text has moved it.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        ACCEPTED = "accepted", "Accepted"
+        REJECTED = "rejected", "Rejected"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="suggestions")
+    source_start = models.PositiveIntegerField(null=True, blank=True)
+    source_end = models.PositiveIntegerField(null=True, blank=True)
+    cue_start = models.PositiveIntegerField()
+    cue_end = models.PositiveIntegerField()
+    content_start = models.PositiveIntegerField(null=True, blank=True)
+    content_end = models.PositiveIntegerField(null=True, blank=True)
+    # For a pronoun source ("he said"): the earlier mention it stands for.
+    antecedent_start = models.PositiveIntegerField(null=True, blank=True)
+    antecedent_end = models.PositiveIntegerField(null=True, blank=True)
+    stance = models.CharField(max_length=16, choices=[(s, s) for s in STANCES])
+    anonymity = models.CharField(max_length=16, choices=[(a, a) for a in ANONYMITIES])
+    count = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="How many people the source's words count; empty for "
+        "a plural the text does not count.",
+    )
+    known = models.CharField(max_length=200, blank=True)
+    fingerprint = models.CharField(max_length=64, db_index=True)
+    status = models.CharField(max_length=16, choices=Status, default=Status.PENDING)
+    attribution_id = models.PositiveIntegerField(null=True, blank=True)
+    # Set when the article's text changed and no longer holds the suggestion's words: a rejected
+    # or accepted suggestion is kept (so that it stays decided), but points at nothing.
+    detached = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["article_id", "cue_start", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(cue_end__gt=models.F("cue_start")),
+                name="suggestion_cue_order",
+            ),
+        ]
+        indexes = [models.Index(fields=["article", "status"], name="suggestion_article_status")]
+
+    def __str__(self) -> str:
+        return f"{self.get_stance_display()} at {self.cue_start} in article {self.article_id}"
+
+    def spans(self) -> dict[str, tuple[int, int] | None]:
+        def pair(start: int | None, end: int | None) -> tuple[int, int] | None:
+            return None if start is None or end is None else (start, end)
+
+        return {
+            "source": pair(self.source_start, self.source_end),
+            "cue": (self.cue_start, self.cue_end),
+            "content": pair(self.content_start, self.content_end),
+            "antecedent": pair(self.antecedent_start, self.antecedent_end),
+        }
+
+    def _own(self) -> list[tuple[int, int]]:
+        # The statement's own spans; an antecedent may lie paragraphs before.
+        return [span for part, span in self.spans().items() if span and part != "antecedent"]
+
+    @property
+    def span_start(self) -> int:
+        """Where the passage the suggestion rests on starts: its first span."""
+        return min(span[0] for span in self._own())
+
+    @property
+    def span_end(self) -> int:
+        return max(span[1] for span in self._own())
+
+    def text_of(self, body: str, part: str) -> str:
+        span = self.spans()[part]
+        return body[span[0] : span[1]] if span else ""

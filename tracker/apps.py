@@ -26,8 +26,9 @@ class TrackerConfig(AppConfig):
         # Kept pages follow every write, whichever code path or model (tracker/caching.py).
         caching.install()
 
-        # Attributions follow their passages when an import replaces an article's text.
-        from tracker import anchoring  # noqa: F401
+        # Attributions follow their passages when an import replaces an article's text; the
+        # extractor matches existing sources when suggestions are stored.
+        from tracker import anchoring, suggesting  # noqa: F401
 
         # The SQLite search index's triggers, put back after a migration remade their table.
         post_migrate.connect(_search_index_in_step, sender=self)

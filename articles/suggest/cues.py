@@ -60,6 +60,17 @@ RESPONSE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),
 ]
 
+# "No one at the embassy could be reached for comment": a silence told by its negated subject;
+# the cue is the phrase after the subject, which has no "not" of its own.
+NEGATED_SUBJECT_RE = re.compile(
+    r"\b(?P<who>(?:no\s+one|nobody|no-one)\b(?:\s+(?:at|from|in|for|of|with|representing)\s+[^.;:,“”\"]"
+    r"{1,80}?)?)\s+(?P<cue>(?:could|can)\s+(?:immediately\s+)?be\s+(?:reached|contacted)"
+    r"(?:\s+(?:for|to)\s+(?:further\s+|immediate\s+)?comment)?"
+    r"|(?:was|is)\s+(?:immediately\s+)?available\s+(?:for|to)\s+comment"
+    r"|(?:responded|replied|answered)(?:{_REQUESTS})?)\b".replace("{_REQUESTS}", _REQUESTS),
+    re.IGNORECASE,
+)
+
 # "it was reported that", "is said to": a statement whose source the text does not give.
 PASSIVE_RE = re.compile(
     r"\b(?:is|are|was|were)\s+(?:said|reported|alleged|claimed)\s+to\b"
@@ -110,12 +121,28 @@ _FALSE = re.compile(
     r"suggestions?|assertions?|this|that|it)\b[^.;]{0,50}?\b(?:is|are|was|were|been)\s+"
     r"[“\"‘']?(?:\w+\s+)?[“\"‘']?(?:false|untrue|baseless|groundless|unfounded|fabricated|a\s+fabrication|"
     r"lies|a\s+lie|nonsense|incorrect|inaccurate|fake|absurd|ridiculous|not\s+true|"
-    r"without\s+foundation)\b|\bno\s+truth\b|\bnothing\s+to\s+do\s+with\b",
+    r"without\s+foundation|invented|made\s+up)\b|\bno\s+truth\b|\bnothing\s+to\s+do\s+with\b"
+    # "this is yet another fabrication", "it is a complete invention"
+    r"|\b(?:this|that|it|these|those|they|the\s+\w+)\s+(?:is|are|was|were)\s+(?:\w+\s+){0,2}"
+    r"(?:fabrications?|inventions?|fictions?|hoax(?:es)?|smears?|slanders?|lies)\b"
+    # "said that was untrue": the subject "that" read as the complementiser
+    r"|^(?:is|are|was|were)\s+(?:\w+\s+){0,2}(?:false|untrue|baseless|groundless|unfounded|"
+    r"fabricated|fabrications?|lies|a\s+lie|nonsense|inaccurate|not\s+true|smears?|invented|"
+    r"inventions?)\b",
     re.IGNORECASE,
 )
 _SELF_NEGATION = re.compile(
     r"^[“\"]?(?:that\s+)?(?:it|he|she|they|we|i)\s+(?:had|has|have|did|was|were)\s*"
     r"(?:not|n't|never)\b|^[“\"]?(?:that\s+)?(?:it|he|she|they|we|i)\s+never\b",
+    re.IGNORECASE,
+)
+# "We have done nothing wrong", "he did nothing illegal": a denial of wrongdoing.
+_EXCULPATION = re.compile(
+    r"\b(?:we|i|he|she|they|it|(?:the|his|her|its|their|our)\s+\w+)\s+(?:have|has|had|did)\s+"
+    r"(?:done\s+)?nothing\s+"
+    r"(?:wrong|illegal|improper|unlawful)\b"
+    r"|\b(?:we|i|he|she|they|it)\s+(?:have|has|had|did)\s*(?:not|n't)\s+(?:done|do|break|broken)"
+    r"\s+(?:anything\s+(?:wrong|illegal|improper|unlawful)|the\s+law)\b",
     re.IGNORECASE,
 )
 _NO_COMMENT = re.compile(
@@ -130,7 +157,7 @@ def stance_of_content(content: str) -> str:
     worded as a statement ("said it had no comment"), otherwise an assertion."""
     if _NO_COMMENT.search(content):
         return DECLINED
-    if _HEDGED.search(content) or _FALSE.search(content) or _SELF_NEGATION.search(content):
+    if any(p.search(content) for p in (_HEDGED, _FALSE, _SELF_NEGATION, _EXCULPATION)):
         return DENIES
     return ASSERTS
 
@@ -142,6 +169,8 @@ class Cue:
     kind: str  # speech, weak, told, according, deny, dismiss, reject, accuse, participle,
     #            response, passive
     stance: str
+    # The subject, when the cue's own pattern found it ("No one at the embassy").
+    subject: tuple[int, int] | None = None
 
 
 def classify(word: str) -> tuple[str, str]:
@@ -179,6 +208,11 @@ def find_cues(text: str, inside_quote) -> list[Cue]:
             if free(m.start(), m.end()):
                 found.append(Cue(m.start(), m.end(), "response", stance))
                 taken.append(m.span())
+    for m in NEGATED_SUBJECT_RE.finditer(text):
+        a, b = m.span("cue")
+        if free(a, b):
+            found.append(Cue(a, b, "response", NO_RESPONSE, m.span("who")))
+            taken.append((a, b))
     for m in PASSIVE_RE.finditer(text):
         if free(m.start(), m.end()):
             found.append(Cue(m.start(), m.end(), "passive", ASSERTS))

@@ -9,7 +9,14 @@ from dataclasses import dataclass, field
 
 from .cues import SKIP_RE, Cue, find_cues, stance_of_content
 from .known import Matcher
-from .lexicon import RECIPIENT_NOUNS, RECIPIENT_PRONOUNS, STATEMENT_OBJECTS
+from .lexicon import (
+    ANON_HEADS,
+    BODY_HEADS,
+    RECIPIENT_NOUNS,
+    RECIPIENT_PRONOUNS,
+    ROLE_HEADS,
+    STATEMENT_OBJECTS,
+)
 from .phrases import Phrase
 from .results import (
     ANONYMOUS,
@@ -113,6 +120,9 @@ def suggest(text: str, *, known: Iterable[KnownName] = ()) -> list[Suggestion]:
         found = _sentence(text, quotes, toks, s_end, cues[lo:hi])
         _clip(text, found)
         for item in found:
+            # Judged on the content as clipped: a later clause's denial is not this one's.
+            if item.cue.stance == ASSERTS and item.content:
+                item.stance = stance_of_content(text[item.content[0] : item.content[1]])
             results.extend(_suggestions(text, item, history, matcher))
     results.sort(key=lambda s: (s.cue[0], s.source[0] if s.source else -1))
     return results
@@ -139,7 +149,10 @@ def _sentence(text: str, quotes: Quotes, toks: list[Token], s_end: int, cues: li
             continue
         content_from = cue.end
         if cue.kind == "told":
-            ce = _recipient(toks, ce)
+            told_at, ce = ce, _recipient(toks, ce)
+            if ce == told_at and text[cue.start : cue.end].lower() == "told":
+                # "told the story", "told the truth": nobody told, so no report ("told of" too).
+                continue
             content_from = toks[ce - 1].end
             item.cue = Cue(cue.start, content_from, cue.kind, cue.stance)
         inverted = False
@@ -154,6 +167,9 @@ def _sentence(text: str, quotes: Quotes, toks: list[Token], s_end: int, cues: li
                 if got and _clean_end(text, toks, got[1]):
                     item.sources, inverted = got[0], True
                     content_from = toks[got[1] - 1].end
+            if cue.subject is not None:
+                # "No one at the embassy": the body the silence is told of, named.
+                item.sources = [Phrase(*cue.subject, "body", True, False, 1, False)]
             if not item.sources:
                 sub = before(toks, 0, ci, 0, stops)
                 if sub == COORDINATED or (cue.kind == "participle" and prev_char in (",",)):
@@ -169,8 +185,6 @@ def _sentence(text: str, quotes: Quotes, toks: list[Token], s_end: int, cues: li
                     continue
         if cue.kind == "according" and not item.sources:
             continue
-        if cue.stance == ASSERTS and item.content:
-            item.stance = stance_of_content(text[item.content[0] : item.content[1]])
         found.append(item)
         stops.add(ce - 1)
     return found
@@ -189,7 +203,40 @@ def _recipient(toks: list[Token], ce: int) -> int:
                 break
         elif tok.low not in ("the", "a", "an", "state", "local", "news", "press", "foreign"):
             break
+    if best == ce:
+        best = _recipient_before_clause(toks, ce)
     return best
+
+
+# Words that open the content clause after "told <someone>": its subject, or "that".
+_CLAUSE_SUBJECTS = frozenset(["that", "it", "he", "she", "they", "we", "i", "there"])
+_POSSESSIVES = frozenset(["the", "a", "an", "his", "her", "its", "their", "our", "my"])
+PEOPLE_AND_BODIES = (
+    ANON_HEADS
+    | ROLE_HEADS
+    | BODY_HEADS
+    | RECIPIENT_NOUNS
+    | frozenset(["crew", "staff", "family", "troops", "followers", "fans", "class", "voters"])
+)
+
+
+def _recipient_before_clause(toks: list[Token], ce: int) -> int:
+    """ "told the bank it had ...": a determiner and one or two words, then the clause's subject."""
+    if ce >= len(toks) or toks[ce].low not in _POSSESSIVES:
+        return ce
+    for size in (1, 2):
+        k = ce + 1 + size
+        words = toks[ce + 1 : k]
+        if k >= len(toks) or not all(t.is_word and t.text.islower() for t in words):
+            break
+        # Before "that" the head must be someone told, a person, a group or a body ("his
+        # players that ..."), not what was told ("the story that ...").
+        subject = toks[k].low
+        if subject in _CLAUSE_SUBJECTS and (
+            subject != "that" or toks[k - 1].low in PEOPLE_AND_BODIES
+        ):
+            return k
+    return ce
 
 
 def _clean_end(text: str, toks: list[Token], j: int) -> bool:

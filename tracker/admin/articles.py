@@ -7,13 +7,15 @@ from typing import TYPE_CHECKING, Any, TypedDict
 from django.contrib import admin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
+from django.urls import URLPattern, path
 
 from articles.models import Article, Outlet
+from articles.text import body_changing
+from tracker.admin import workspace
 from tracker.admin.forms import ArticleForm
 from tracker.admin.helpers import CappedCountPaginator
 from tracker.admin.history import HistoryAdmin
 from tracker.admin.inlines import ArticleAttributionInline
-from tracker.anchoring import reanchor
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -73,9 +75,29 @@ class ArticleAdmin(HistoryAdmin):
     def save_model(self, request: HttpRequest, obj: Article, form: Any, change: bool) -> None:
         if change:
             # Every attribution follows its passage into a new text (ArticleForm checked that
-            # each one can); an unchanged text moves nothing.
-            reanchor(obj, obj.body)
+            # each one can), and so do stored suggestions; an unchanged text moves nothing.
+            body_changing.send(sender=Article, article=obj, body=obj.body)
         super().save_model(request, obj, form, change)
+
+    def get_urls(self) -> list[URLPattern]:
+        # The article's workspace: its suggested attributions, decided one by one.
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "<int:pk>/workspace/", view(workspace.workspace), name="articles_article_workspace"
+            ),
+            path(
+                "<int:pk>/workspace/suggest/",
+                view(workspace.run_extractor),
+                name="articles_article_suggest",
+            ),
+            path(
+                "<int:pk>/workspace/<int:suggestion_pk>/",
+                view(workspace.decide),
+                name="articles_article_decide",
+            ),
+            *super().get_urls(),
+        ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Article]:
         qs = super().get_queryset(request)

@@ -9,6 +9,7 @@ from rest_framework.routers import DefaultRouter
 from tracker.api import views as api
 from tracker.api.errors import not_found
 from tracker.api.schema import SchemaView
+from tracker.api.suggestions import SuggestionViewSet
 
 app_name = "api"
 
@@ -22,6 +23,7 @@ router.register("articles", api.ArticleViewSet, basename="article")
 router.register("outlets", api.OutletViewSet, basename="outlet")
 router.register("verdicts", api.VerdictViewSet, basename="verdict")
 router.register("track-records", api.TrackRecordViewSet, basename="track-record")
+router.register("suggestions", SuggestionViewSet, basename="suggestion")
 
 urlpatterns = [
     path("schema/", SchemaView.as_view(), name="schema"),

@@ -122,6 +122,45 @@ CASES = {
         "The envoy is said to have left the capital.",
         [(None, "is said to", "asserts", "unattributed", None)],
     ),
+    "a silence told by its negated subject": (
+        "Nobody at the rail operator could be reached for comment on Sunday.",
+        [
+            (
+                "Nobody at the rail operator",
+                "could be reached for comment",
+                "no_response",
+                "named",
+                1,
+            )
+        ],
+    ),
+    "a negated subject that answered nothing": (
+        "No one from the festival replied to written questions.",
+        [("No one from the festival", "replied to written questions", "no_response", "named", 1)],
+    ),
+    "told someone, then the content's own subject": (
+        "The auditor told the museum it had lost track of forty paintings.",
+        [("The auditor", "told the museum", "asserts", "anonymous", 1)],
+    ),
+    "a denial of wrongdoing without a denial verb": (
+        "The farmer said his family had done nothing illegal.",
+        [("The farmer", "said", "denies", "anonymous", 1)],
+    ),
+    "a denial by calling it an invention": (
+        "Asked about the photographs, the agency's director said: “This is pure fiction.”",
+        [("the agency's director", "said", "denies", "named", 1)],
+    ),
+    "said that was untrue": (
+        "The landlord said that was untrue.",
+        [("The landlord", "said", "denies", "anonymous", 1)],
+    ),
+    "a denial in a later clause is that clause's": (
+        "Two porters said the lift was broken, but the company said that was a smear.",
+        [
+            ("Two porters", "said", "asserts", "anonymous", 2),
+            ("the company", "said", "denies", "named", 1),
+        ],
+    ),
 }
 
 
@@ -141,10 +180,17 @@ def test_it_finds_the_pattern(name: str) -> None:
         "The number of reported cases rose sharply.",
         "Rebels claimed responsibility for the attack.",
         "Russia has been a staunch ally of the government for years.",
+        "The guide told the story that every child in the valley knows.",
+        "He told the truth at last.",
     ],
 )
 def test_it_suggests_nothing_where_nothing_is_reported(text: str) -> None:
     assert suggest(text) == []
+
+
+def test_lies_in_what_is_said_are_no_denial() -> None:
+    text = "The mayor said the lies about the budget had to stop."
+    assert found(text) == [("The mayor", "said", "asserts", "named", 1)]
 
 
 def test_a_quote_over_several_sentences_is_one_content() -> None:

@@ -31,13 +31,23 @@ def test_the_evaluation_set_meets_the_targets(name: str, margin: float) -> None:
 
 
 def test_the_blind_set_holds_its_measured_level() -> None:
-    # Written after the extractor and scored once, without tuning: 24 statements, so only the
-    # span and overall stance figures are asserted; it misses "No one at X could be reached"
-    # and denials worded without a denial verb ("We have done nothing wrong").
+    # Written after the extractor and scored once: 24 statements, so only the span and overall
+    # stance figures are asserted. Its misses ("No one at X could be reached", "told the
+    # bank", denials worded without a denial verb) then became general rules, checked on the
+    # patterns set written for them.
     metrics = score(load(EVAL_DIR / "blind.jsonl"), suggest).metrics()
     assert metrics["source_f1"] >= 0.90
     assert metrics["cue_f1"] >= 0.90
     assert metrics["stance_accuracy"] >= 0.90
+
+
+def test_the_patterns_set_holds_its_measured_level() -> None:
+    # Written with the rules for the blind set's misses (a silence told by "No one at ...",
+    # "told <someone> <clause>", denials without a denial verb) and cases that must not fire;
+    # 14 statements. Anonymity is not asserted: "the auditor" (a body) reads as a person.
+    metrics = score(load(EVAL_DIR / "patterns.jsonl"), suggest).metrics()
+    for name in ("cue_f1", "source_f1", "stance_accuracy", "denies_recall", "no_response_recall"):
+        assert metrics[name] >= 0.95, name
 
 
 def test_the_evaluation_sets_are_big_enough_and_cover_every_stance() -> None:

@@ -100,8 +100,6 @@ def test_a_missing_file_is_an_error(tmp_path: Path) -> None:
         run("--jsonl", str(tmp_path / "nope.jsonl"))
 
 
-def test_storing_for_an_article_is_not_available_yet() -> None:
-    with pytest.raises(CommandError, match="not available yet"):
-        run("12")
+def test_without_an_article_or_a_file_it_says_what_to_give() -> None:
     with pytest.raises(CommandError, match="--jsonl"):
         run()
