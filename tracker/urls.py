@@ -31,7 +31,8 @@ ATTRIBUTIONS = (Claim, Attribution, Source, Actor, Article, Outlet)
 # The counts kept with the data (tracker/counters.py) that lists and actor pages read.
 COUNTERS = ("tracker.ActorStanceCount", "tracker.AttributionTally")
 ABOUT = Claim.about.through  # the actors a claim is about
-LISTS = (*ATTRIBUTIONS, *COUNTERS)
+# Lists filter and search by actors' aliases as well as their names.
+LISTS = (*ATTRIBUTIONS, *COUNTERS, ActorAlias)
 
 urlpatterns = [
     path("", cached_page(pages.home, reads=LISTS), name="home"),
@@ -49,7 +50,7 @@ urlpatterns = [
     ),
     path(
         "actors/<slug:slug>/",
-        cached_page(pages.actor_detail, reads=(*LISTS, ABOUT, ActorAlias, TrackRecord)),
+        cached_page(pages.actor_detail, reads=(*LISTS, ABOUT, TrackRecord)),
         name="actor_detail",
     ),
     path(
