@@ -21,6 +21,8 @@ from tracker.views.params import _choice, _filterset, querystring
 
 MATRIX_CLAIMS = 40
 MATRIX_COLUMNS = 12
+# What the matrix reads besides its filters.
+MATRIX_PARAMS = ("format", "cursor")
 
 
 @dataclass
@@ -44,7 +46,7 @@ def _column_of(attribution: Attribution) -> tuple[str, str, str | None]:
 def claim_matrix(request: HttpRequest) -> HttpResponseBase:
     """Who asserted what: claims against actors, each cell the stances taken, in words."""
     try:
-        filterset = _filterset(request)
+        filterset = _filterset(request, also=MATRIX_PARAMS)
         wanted = _choice(request, "format", ("html", "csv"), "html")
         if wanted == "csv":
             return export_matrix(filterset)

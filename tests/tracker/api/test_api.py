@@ -270,7 +270,7 @@ def test_a_bad_filter_is_the_pages_400(client, seeded, query):
 
 def test_an_unknown_actor_is_named(client, seeded):
     errors = get(client, "/api/claims/?actor=nobody", status=400)["errors"]
-    assert errors == {"actor": "There is no actor with the slug nobody."}
+    assert errors == {"actor": "There is no actor with the slug, name or alias 'nobody'."}
 
 
 # -- Cursor pages ------------------------------------------------------------------------------

@@ -317,7 +317,7 @@ def test_a_bad_ranking_parameter_is_a_400_naming_it(client, rated_seed, query, n
     errors = get(client, f"/api/track-records/?{query}", status=400)["errors"]
     assert set(errors) == names
     if "actor" in names:
-        assert errors["actor"] == "There is no actor with the slug nobody."
+        assert errors["actor"] == "There is no actor with the slug, name or alias 'nobody'."
 
 
 # -- Queries: fixed at two sizes ---------------------------------------------------------------
