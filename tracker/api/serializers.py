@@ -93,6 +93,7 @@ class ClaimRefSerializer(ReadOnlyModelSerializer):
 ATTRIBUTION_FIELDS = [
     "id",
     "stance",
+    "stance_label",
     "source",
     "wording",
     "count",
@@ -111,6 +112,10 @@ ATTRIBUTION_FIELDS = [
 
 class _AttributionBase(ReadOnlyModelSerializer):
     source = SourceRefSerializer()  # type: ignore[assignment]  # the API field "source" (above)
+    stance_label = serializers.CharField(
+        source="get_stance_display",
+        help_text="The stance in words, as the pages and the exports say it.",
+    )
     passage = serializers.CharField(
         source="passage_text", help_text="The article's words the attribution rests on."
     )

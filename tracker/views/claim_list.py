@@ -117,7 +117,7 @@ def claim_list(request: HttpRequest) -> HttpResponseBase:
         filterset = _filterset(request, also=LIST_PARAMS)
         wanted = _choice(request, "format", ("html", "csv", "json"), "html")
         if wanted != "html":
-            return export_attributions(filterset.qs, wanted)
+            return export_attributions(filterset.qs, wanted, request)
         sort = _choice(request, "sort", SORTS, "newest")
         # The filterset filters Attribution.objects; django-filter types .qs as any queryset.
         attributions = cast(AttributionQuerySet, filterset.qs)

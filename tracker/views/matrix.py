@@ -49,7 +49,7 @@ def claim_matrix(request: HttpRequest) -> HttpResponseBase:
         filterset = _filterset(request, also=MATRIX_PARAMS)
         wanted = _choice(request, "format", ("html", "csv"), "html")
         if wanted == "csv":
-            return export_matrix(filterset)
+            return export_matrix(filterset, request)
         claims, next_url = _page(request, filterset.claims(), "newest", MATRIX_CLAIMS)
     except BadParameters as error:
         return bad_request(request, error.problems)
