@@ -15,7 +15,7 @@ from rest_framework.settings import api_settings
 
 from articles.models import Article, Outlet
 from tracker.api.filters import SLUG_REGEX, FilterBackend
-from tracker.api.pagination import KeysetPagination
+from tracker.api.pagination import KeysetPagination, count_rows
 from tracker.api.parsers import StrictJSONParser
 from tracker.api.schema import ApiSchema, ReadAnyoneWriteEditors
 from tracker.api.serializers import (
@@ -121,7 +121,14 @@ class ClaimViewSet(ReadOnlyViewSet):
 
     def filter_by(self, filterset: AttributionFilterSet) -> QuerySet[Claim]:
         matching = filterset.qs if filterset.is_filtered else Attribution.objects.all()
-        return filterset.claims().prefetch_related(_attributions(matching, "matching_attributions"))
+        claims = filterset.claims()
+        self.claim_ids = filterset.claim_ids
+        return claims.prefetch_related(_attributions(matching, "matching_attributions"))
+
+    def count_rows(self, claims: QuerySet[Claim]) -> tuple[int, bool]:
+        # The matching claims' ids were read once by the filters (up to CLAIM_IDS_CAP): no query.
+        ids = getattr(self, "claim_ids", None)
+        return (len(ids), True) if ids is not None else count_rows(claims)
 
 
 def _attributions(attributions: QuerySet[Attribution], to_attr: str) -> Prefetch:
