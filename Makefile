@@ -8,6 +8,9 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # Local runs are development runs; production sets DEBUG=0 and a SECRET_KEY of its own.
 export DEBUG ?= 1
+# The development settings (DEBUG=1 and a generated SECRET_KEY) that config/settings.py reads, so
+# that manage.py works as the README shows it without setting anything by hand. Git-ignored.
+ENV_FILE ?= .env
 
 # The first interpreter >= 3.12 on the PATH (pyenv reads .python-version for the versioned names).
 PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 python; do \
@@ -38,7 +41,17 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml requirements.lock
 	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev]'
 	touch $@
 
-setup: $(VENV)/.installed
+# Written once; the environment wins over it. Production has no such file (and DEBUG off).
+$(ENV_FILE):
+	@if [ -z "$(PYTHON)" ]; then echo "error: Python 3.12 or newer is needed" >&2; exit 1; fi
+	@umask 077 && { \
+		echo "# Development settings written by 'make setup' (git-ignored); the environment wins."; \
+		echo "DEBUG=1"; \
+		echo "SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')"; \
+	} > $@.tmp && mv $@.tmp $@
+	@echo "Wrote $@ (DEBUG=1 and a new SECRET_KEY) for manage.py in development."
+
+setup: $(VENV)/.installed $(ENV_FILE)
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py load_seeds
 

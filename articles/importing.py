@@ -6,7 +6,7 @@ An article file is the word ``date``, an ISO date (YYYY-MM-DD), then the body; i
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -211,12 +211,14 @@ def import_article_files(
     url: str | None = None,
     key: str | None = None,
     update: Article | None = None,
+    progress: Callable[[int, int], object] | None = None,
 ) -> list[ImportResult]:
     """Import every file or none: all are read and checked before anything is written.
 
     Each file becomes a new article under its key (`key`, else the file's name); a key or URL
     already taken is refused, never overwritten. `update` replaces that one article's text with
-    the (single) file's, moving its attributions to their passages or refusing.
+    the (single) file's, moving its attributions to their passages or refusing. `progress`
+    hears (files written, files) as the articles are written.
     """
     texts, errors = [], []
     for path in paths:
@@ -247,16 +249,15 @@ def import_article_files(
             except BodyChangeRefused as exc:
                 raise ArticleImportErrors([ArticleFileError(texts[0].path, str(exc))]) from None
             return [ImportResult(update, created=False, changed=changed)]
-        return [
-            ImportResult(
-                create_article(
-                    text, key=key or text.path.name, title=title, outlet=outlet, url=url
-                ),
-                created=True,
-                changed=True,
+        results = []
+        for text in texts:
+            article = create_article(
+                text, key=key or text.path.name, title=title, outlet=outlet, url=url
             )
-            for text in texts
-        ]
+            results.append(ImportResult(article, created=True, changed=True))
+            if progress is not None:
+                progress(len(results), len(texts))
+        return results
 
 
 class ArticleImportErrors(ValueError):

@@ -15,12 +15,36 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 # Every environment variable the settings read, so the README and docker-compose.yml can be
 # checked against it (tests/test_deployment.py).
-ENV_VARS: dict[str, str] = {}
+ENV_VARS: dict[str, str] = {"ENV_FILE": ".env"}
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    """KEY=VALUE lines (blank lines, `# comments` and a leading `export ` allowed; a value may be
+    quoted): the development settings `make setup` writes. A missing file is no settings."""
+    if not path.is_file():
+        return {}
+    values = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        name, equals, value = line.removeprefix("export ").partition("=")
+        name, value = name.strip(), value.strip()
+        if not equals or not name.isidentifier():
+            raise ImproperlyConfigured(f"{path}, line {number}: expected KEY=VALUE, not {line!r}.")
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        values[name] = value
+    return values
+
+
+# The development settings file (git-ignored); the environment wins over it.
+ENV_FILE_VALUES = read_env_file(Path(os.environ.get("ENV_FILE", BASE_DIR / ".env")))
 
 
 def env(name: str, default: str = "") -> str:
     ENV_VARS[name] = default
-    return os.environ.get(name, default)
+    return os.environ.get(name, ENV_FILE_VALUES.get(name, default))
 
 
 def env_bool(name: str, default: bool = False) -> bool:

@@ -7,7 +7,9 @@ claim list shows the claims with at least one matching attribution.
 
 from __future__ import annotations
 
+import difflib
 import operator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import reduce
 from typing import Any, cast
@@ -34,6 +36,7 @@ from tracker.models import (
     Verdict,
 )
 from tracker.models.verdicts import TrackRecordQuerySet
+from tracker.names import Ambiguous, NotFound, find_actor, find_outlet
 
 # A search matching more claims than this stays a subquery (see filter_q).
 SEARCH_CAP = 100_000
@@ -121,32 +124,69 @@ class ActorChoice:
 
 
 class ActorField(forms.CharField):
-    """An actor by slug, with the ids of its sub-tree: one query (Actor.objects.subtree).
+    """An actor by slug, name or alias, with the ids of its sub-tree (Actor.objects.subtree).
 
-    The ids go into the queries as a literal list: PostgreSQL's planner cannot estimate a
-    `path LIKE '/1/%'` sub-select (it guessed 2 rows for 71 and chose plans a thousand times
-    slower), but it estimates `actor_id IN (...)` well.
+    A stored slug is one query; anything else is found by tracker.names (one more query over
+    names and aliases) before its sub-tree is read. The ids go into the queries as a literal
+    list: PostgreSQL's planner cannot estimate a `path LIKE '/1/%'` sub-select (it guessed 2
+    rows for 71 and chose plans a thousand times slower), but it estimates `actor_id IN (...)`
+    well.
     """
 
-    default_error_messages = {"invalid_choice": "There is no actor with the slug %(value)s."}
+    default_error_messages = {
+        "invalid_choice": "There is no actor with the slug, name or alias %(value)s."
+    }
 
     def to_python(self, value: Any) -> ActorChoice | None:  # type: ignore[override]
-        slug = super().to_python(value)
-        if not slug:
+        text = super().to_python(value)
+        if not text:
             return None
         rows = []
-        if slug_re.match(slug):  # anything else is no actor's slug: no query
-            rows = list(Actor.objects.subtree(slug).values_list("pk", "slug", "name", "path"))
-        root = next((row for row in rows if row[1] == slug), None)
+        if slug_re.match(text):  # a stored slug: its sub-tree at once
+            rows = list(Actor.objects.subtree(text).values_list("pk", "slug", "name", "path"))
+        root = next((row for row in rows if row[1] == text), None)
         if root is None:
-            raise forms.ValidationError(
-                self.error_messages["invalid_choice"],
-                code="invalid_choice",
-                params={"value": value},
-            )
+            try:
+                found = find_actor(text)
+            except NotFound:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": repr(text)},
+                ) from None
+            except Ambiguous as error:
+                raise forms.ValidationError(str(error), code="ambiguous") from None
+            rows = list(Actor.objects.subtree(found.slug).values_list("pk", "slug", "name", "path"))
+            root = next(row for row in rows if row[0] == found.pk)
         pk, slug, name, path = root
         below = tuple(row[0] for row in rows if row[0] != pk)
         return ActorChoice(Actor(pk=pk, slug=slug, name=name, path=path), (pk, *below))
+
+
+class OutletField(forms.ModelChoiceField):
+    """An outlet by slug (one query) or by name (tracker.names: one more)."""
+
+    def to_python(self, value: Any) -> Outlet | None:
+        text = value.strip() if isinstance(value, str) else value
+        if text in self.empty_values:
+            return None
+        outlets = cast(QuerySet[Outlet], self.queryset)
+        found = outlets.filter(slug=text).first() if slug_re.match(text) else None
+        if found is not None:
+            return found
+        try:
+            named = find_outlet(text)
+        except NotFound:
+            raise forms.ValidationError(
+                f"There is no outlet with the slug or name {text!r}.", code="invalid_choice"
+            ) from None
+        except Ambiguous as error:
+            raise forms.ValidationError(str(error), code="ambiguous") from None
+        return outlets.get(pk=named.pk)
+
+
+class OutletFilter(django_filters.ModelChoiceFilter):
+    field_class = OutletField  # type: ignore[assignment]  # (the stubs' generic field)
 
 
 class ActorFilter(django_filters.Filter):
@@ -179,8 +219,31 @@ class WholeIdFilter(IdFilter):
     field_class = forms.IntegerField  # type: ignore[assignment]
 
 
+# Parameters a shared link may carry that no page reads (campaign tags added by newsletters and
+# social sites): never taken for a misspelled filter.
+IGNORED_PREFIXES = ("utm_",)
+
+
 class FilterSet(django_filters.FilterSet):
     """django-filter's FilterSet, with every bad parameter named for a 400."""
+
+    @classmethod
+    def unknown_parameters(
+        cls, names: Iterable[str], *, also: Iterable[str] = ()
+    ) -> list[tuple[str, str]]:
+        """(parameter, message) for each name that is neither a filter nor one of `also` (what
+        the page or endpoint reads besides: format, cursor, sort...), for a 400 naming it."""
+        known = sorted({*cls.base_filters, *also})
+        problems = []
+        for name in dict.fromkeys(names):
+            if name in known or name.startswith(IGNORED_PREFIXES):
+                continue
+            close = difflib.get_close_matches(name, known, n=1)
+            hint = f" Did you mean {close[0]}?" if close else ""
+            problems.append(
+                (name, f"There is no parameter {name!r} here.{hint} Known: {', '.join(known)}.")
+            )
+        return problems
 
     def error_messages(self) -> list[tuple[str, str]]:
         """(parameter, message) for every bad parameter, for a 400 that names them."""
@@ -194,7 +257,8 @@ class AttributionFilterSet(FilterSet):
     actor = ActorFilter(
         method="filter_actor",
         label="Actor (with its sub-actors)",
-        help_text="an actor's slug; the actors under it count too unless actor_exact=1",
+        help_text="an actor's slug, name or alias; the actors under it count too unless "
+        "actor_exact=1",
     )
     actor_exact = StrictBooleanFilter(
         method="filter_nothing", label="This actor alone", help_text="1 or 0"
@@ -206,12 +270,12 @@ class AttributionFilterSet(FilterSet):
         help_text="repeatable; responses means denies, declined and no_response together",
     )
     anonymity = django_filters.ChoiceFilter(choices=Anonymity.choices, label="Anonymity")
-    outlet = django_filters.ModelChoiceFilter(
+    outlet = OutletFilter(
         queryset=Outlet.objects.only("pk", "slug", "name"),
         to_field_name="slug",
         field_name="article__outlet",
         label="Outlet",
-        error_messages={"invalid_choice": "There is no outlet with the slug %(value)s."},
+        help_text="an outlet's slug or name",
     )
     article = IdFilter(field_name="article_id", label="Article id")
     status = django_filters.ChoiceFilter(
@@ -341,8 +405,8 @@ class TrackRecordFilterSet(FilterSet):
     actor = ActorFilter(
         method="filter_by_rules",
         label="Under an actor",
-        help_text="an actor's slug: the records under it (its sources, its sub-actors', "
-        "and its sub-actors themselves)",
+        help_text="an actor's slug, name or alias: the records under it (its sources, its "
+        "sub-actors', and its sub-actors themselves)",
     )
     all = StrictBooleanFilter(
         method="filter_by_rules",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -352,8 +353,11 @@ def _upsert[M: models.Model](model: type[M], lookup: dict, values: dict) -> tupl
     return obj, "updated"
 
 
-def load_seed_folder(folder: Path) -> LoadSummary:
-    """Check every file in the folder, then load all of it in one transaction (or nothing)."""
+def load_seed_folder(
+    folder: Path, *, progress: Callable[[int, int], object] | None = None
+) -> LoadSummary:
+    """Check every file in the folder, then load all of it in one transaction (or nothing).
+    `progress` hears (articles written, articles) as they are."""
     reader = _Reader(folder)
     reader.read()
     if reader.errors:
@@ -361,11 +365,15 @@ def load_seed_folder(folder: Path) -> LoadSummary:
     summary = LoadSummary()
     # Every history row written says the seed loader wrote it.
     with transaction.atomic(), recorded_as("load_seeds"):
-        _write(reader, summary)
+        _write(reader, summary, progress)
+    if progress is not None:
+        progress(len(reader.articles), len(reader.articles))
     return summary
 
 
-def _write(reader: _Reader, summary: LoadSummary) -> None:
+def _write(
+    reader: _Reader, summary: LoadSummary, progress: Callable[[int, int], object] | None = None
+) -> None:
     defined = reader.defined
     outlets: dict[str, Outlet] = {}
     for slug, entry in defined["outlets"].items():
@@ -444,7 +452,10 @@ def _write(reader: _Reader, summary: LoadSummary) -> None:
             outcome = "updated" if outcome == "unchanged" else outcome
         summary.record("claims", outcome)
 
-    for text, meta, attributions in reader.articles:
+    total = len(reader.articles)
+    for done, (text, meta, attributions) in enumerate(reader.articles):
+        if progress is not None:
+            progress(done, total)
         outlet_slug = meta.get("outlet")
         given = {name: meta.get(name) for name in ("title", "url", "byline", "language")}
         given["outlet"] = outlets[outlet_slug] if outlet_slug else None

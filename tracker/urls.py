@@ -22,7 +22,7 @@ from tracker.models import (
     TrackRecord,
     Verdict,
 )
-from tracker.views import claim_list, credibility, matrix, pages
+from tracker.views import claim_list, credibility, matrix, pages, suggest
 
 app_name = "tracker"
 
@@ -36,8 +36,17 @@ LISTS = (*ATTRIBUTIONS, *COUNTERS, ActorAlias)
 
 urlpatterns = [
     path("", cached_page(pages.home, reads=LISTS), name="home"),
-    path("claims/", cached_page(claim_list.claim_list, reads=LISTS), name="claim_list"),
-    path("claims/matrix/", cached_page(matrix.claim_matrix, reads=LISTS), name="claim_matrix"),
+    # The filters find actors by alias too (tracker.names).
+    path(
+        "claims/",
+        cached_page(claim_list.claim_list, reads=(*LISTS, ActorAlias)),
+        name="claim_list",
+    ),
+    path(
+        "claims/matrix/",
+        cached_page(matrix.claim_matrix, reads=(*LISTS, ActorAlias)),
+        name="claim_matrix",
+    ),
     path(
         "claims/<int:pk>/",
         cached_page(pages.claim_detail, reads=(*ATTRIBUTIONS, ABOUT, Verdict, Evidence, User)),
@@ -59,4 +68,6 @@ urlpatterns = [
         name="source_detail",
     ),
     path("credibility/", credibility.credibility, name="credibility"),
+    path("suggest/actors/", suggest.actors, name="suggest_actors"),
+    path("suggest/outlets/", suggest.outlets, name="suggest_outlets"),
 ]

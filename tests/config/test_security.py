@@ -22,6 +22,7 @@ PRODUCTION = {
 
 def manage(tmp_path, *args: str, **env: str) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if k not in settings.ENV_VARS}
+    clean["ENV_FILE"] = os.devnull  # not the checkout's .env
     clean.update(DATA_DIR=str(tmp_path), **env)
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=clean, capture_output=True, text=True
@@ -42,6 +43,7 @@ def test_without_tls_the_deployment_checks_say_what_is_missing(tmp_path):
 
 def show(tmp_path, code: str, **env: str) -> str:
     clean = {k: v for k, v in os.environ.items() if k not in settings.ENV_VARS}
+    clean["ENV_FILE"] = os.devnull  # not the checkout's .env
     clean.update(DATA_DIR=str(tmp_path), **env)
     result = subprocess.run(
         [sys.executable, "-c", f"import config.settings as s; print({code})"],

@@ -17,6 +17,7 @@ ROOT = settings.BASE_DIR
 
 def load_settings(tmp_path, **env: str) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if k not in settings.ENV_VARS}
+    clean["ENV_FILE"] = os.devnull  # not the checkout's .env
     clean.update(DATA_DIR=str(tmp_path), **env)
     return subprocess.run(
         [sys.executable, "-c", "import config.settings as s; print(s.DEBUG, len(s.SECRET_KEY))"],
@@ -56,6 +57,7 @@ def test_a_bad_boolean_is_named(tmp_path):
 def read_settings(tmp_path, code: str, **env: str) -> str:
     """What `code` prints once the settings are set up with this environment (a fresh process)."""
     clean = {k: v for k, v in os.environ.items() if k not in settings.ENV_VARS}
+    clean["ENV_FILE"] = os.devnull  # not the checkout's .env
     clean.update(DATA_DIR=str(tmp_path), DEBUG="1", **env)
     prelude = "import django; django.setup()\nfrom django.conf import settings\n"
     result = subprocess.run(
@@ -130,3 +132,53 @@ def test_postgresql_connections_run_without_jit(tmp_path):
     )
     url = os.environ["DATABASE_URL"]
     assert read_settings(tmp_path, code, DATABASE_URL=url) == "off"
+
+
+# -- The development settings file (.env, written by `make setup`) ------------------------------
+
+
+def test_make_writes_a_development_env_file_once(tmp_path):
+    env_file = tmp_path / "dev.env"
+    make = ["make", "-s", f"ENV_FILE={env_file}", str(env_file)]
+    result = subprocess.run(make, cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    values = settings_module().read_env_file(env_file)
+    assert values["DEBUG"] == "1" and len(values["SECRET_KEY"]) >= 50
+    assert env_file.stat().st_mode & 0o077 == 0
+    before = env_file.read_text()
+    subprocess.run(make, cwd=ROOT, capture_output=True, text=True, check=True)
+    assert env_file.read_text() == before  # never rewritten: sessions and passwords survive
+    # The README's commands then work with nothing set by hand: the file says DEBUG=1.
+    result = load_settings(tmp_path, ENV_FILE=str(env_file))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", str(len(values["SECRET_KEY"]))]
+
+
+def test_the_environment_wins_over_the_env_file(tmp_path):
+    env_file = tmp_path / ".env"
+    env_file.write_text('# a comment\n\nexport DEBUG=1\nSECRET_KEY="from-the-file"\n')
+    result = load_settings(tmp_path, ENV_FILE=str(env_file))
+    assert result.stdout.split() == ["True", str(len("from-the-file"))]
+    result = load_settings(tmp_path, ENV_FILE=str(env_file), DEBUG="0", SECRET_KEY="y" * 60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "60"]
+
+
+def test_without_the_file_production_still_needs_a_key(tmp_path):
+    result = load_settings(tmp_path, ENV_FILE=str(tmp_path / "missing.env"))
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_a_bad_line_in_the_env_file_is_named(tmp_path):
+    env_file = tmp_path / ".env"
+    env_file.write_text("DEBUG=1\nnot a setting\n")
+    result = load_settings(tmp_path, ENV_FILE=str(env_file))
+    assert result.returncode != 0
+    assert f"{env_file}, line 2: expected KEY=VALUE, not 'not a setting'." in result.stderr
+
+
+def settings_module():
+    import config.settings
+
+    return config.settings

@@ -65,3 +65,25 @@ def test_a_reader_follows_a_claim_to_its_highlighted_passage(seeded_server, brow
     assert on_screen
     assert browser.execute_script("return window.scrollY") > 0
     browser.save_screenshot(str(tmp_path / "passage.png"))
+
+
+def test_the_actor_filter_suggests_names_as_the_reader_types(seeded_server, browser):
+    wait = WebDriverWait(browser, 10)
+    browser.get(seeded_server.url + "/claims/")
+    # Shown on a wide screen by site.css; WebDriver still counts a closed <details> as hidden.
+    toggle = browser.find_element(By.CSS_SELECTOR, "details.filters-toggle")
+    browser.execute_script("arguments[0].open = true", toggle)
+    field = browser.find_element(By.ID, "f-actor")
+    field.send_keys("kreml")  # an alias of the Russian government: "the Kremlin"
+
+    def offered(driver):
+        options = driver.find_elements(By.CSS_SELECTOR, "#f-actor-list option")
+        return [(o.get_attribute("value"), o.get_attribute("label")) for o in options] or False
+
+    assert wait.until(offered) == [("russian-government", "Russian government")]
+    field.clear()
+    field.send_keys("the Kremlin")
+    field.submit()
+    wait.until(EC.url_contains("actor=the+Kremlin"))
+    assert "Bad request" not in browser.title
+    assert browser.find_elements(By.CSS_SELECTOR, ".claim-list > li")

@@ -246,9 +246,12 @@ def test_each_kept_page_names_every_model_its_sql_reads(client, newsroom):
         "claim_list": [
             "/claims/", "/claims/?actor=russia&stance=responses", "/claims/?q=drive",
             f"/claims/?outlet=wire&article={n.article.pk}&anonymity=anonymous&status=refuted",
-            "/claims/?sort=sources", "/claims/?actor=russian-mod",
+            "/claims/?sort=sources", "/claims/?actor=russian-mod", "/claims/?actor=Russian+MoD",
         ],
-        "claim_matrix": ["/claims/matrix/", "/claims/matrix/?actor=russia&outlet=wire"],
+        "claim_matrix": [
+            "/claims/matrix/", "/claims/matrix/?actor=russia&outlet=wire",
+            "/claims/matrix/?actor=Russian+MoD",
+        ],
         "claim_detail": [n.claim.get_absolute_url()],
         "article_detail": [n.article.get_absolute_url()],
         "actor_detail": [a.get_absolute_url() for a in (n.russia, n.ministry, n.opposition)],

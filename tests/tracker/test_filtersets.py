@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
 
-from tests.conftest import BODY, span_of
+from tests.conftest import BODY, grow, span_of
 from tracker import credibility
 from tracker.filtersets import (
     ActorChoice,
@@ -16,7 +16,7 @@ from tracker.filtersets import (
     TrackRecordFilterSet,
     VerdictFilterSet,
 )
-from tracker.models import Actor, Attribution, Claim, TrackRecord, Verdict
+from tracker.models import Actor, ActorAlias, Attribution, Claim, TrackRecord, Verdict
 
 pytestmark = pytest.mark.django_db
 
@@ -106,7 +106,88 @@ def test_a_bad_attribution_filter_is_named(newsroom, query, name):
 
 def test_an_unknown_actor_is_named_by_its_slug(newsroom):
     found = errors(AttributionFilterSet, "actor=atlantis", Attribution.objects.all())
-    assert found == {"actor": "There is no actor with the slug atlantis."}
+    assert found == {"actor": "There is no actor with the slug, name or alias 'atlantis'."}
+
+
+# -- Actors and outlets by name or alias (tracker.names) ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "query, kept",
+    [
+        ("actor=Russia", {MINISTRY, SPOKESMAN}),  # the name, not the slug
+        ("actor=RUSSIA", {MINISTRY, SPOKESMAN}),
+        ("actor=russian+government&actor_exact=1", {SPOKESMAN}),
+        ("actor=Russian+MoD", {MINISTRY}),  # an alias
+        ("actor=russian+mod", {MINISTRY}),
+        ("actor=the+Russian+Defence+Ministry", {MINISTRY}),  # "the" does not count
+        ("actor=R%C3%BAssia", {MINISTRY, SPOKESMAN}),  # nor accents: Rússia
+        ("actor=++Russian+%C2%A0government++&actor_exact=1", {SPOKESMAN}),  # nor spacing
+        ("outlet=Wire", EVERY),
+        ("outlet=WIRE", EVERY),
+    ],
+)
+def test_actors_and_outlets_are_found_by_name_or_alias(newsroom, query, kept):
+    assert attributions(query) == kept
+
+
+def test_accented_names_are_found_without_their_accents(newsroom):
+    erdogan = Actor.objects.create(name="Recep Tayyip Erdoğan", slug="erdogan", kind="person")
+    ActorAlias.objects.create(actor=erdogan, name="Türkiye's president")
+    field = AttributionFilterSet().form.fields["actor"]
+    for text in ("recep tayyip erdogan", "RECEP TAYYİP ERDOĞAN", "turkiye's President"):
+        assert field.clean(text).pk == erdogan.pk
+
+
+def test_a_name_of_two_actors_is_refused_naming_both(newsroom):
+    ActorAlias.objects.create(actor=newsroom.opposition, name="Russian MoD")
+    found = errors(AttributionFilterSet, "actor=russian+mod", Attribution.objects.all())
+    assert found == {
+        "actor": "'russian mod' names more than one: Russian Defence Ministry "
+        "(russian-defence-ministry), Syrian opposition (syrian-opposition). "
+        "Give one of their slugs."
+    }
+
+
+def test_a_slug_wins_over_another_actors_alias(newsroom):
+    ActorAlias.objects.create(actor=newsroom.opposition, name="russia")
+    assert attributions("actor=russia") == {MINISTRY, SPOKESMAN}
+
+
+def test_an_unknown_outlet_is_named(newsroom):
+    found = errors(AttributionFilterSet, "outlet=Nowhere+Times", Attribution.objects.all())
+    assert found == {"outlet": "There is no outlet with the slug or name 'Nowhere Times'."}
+
+
+@pytest.mark.parametrize("size", [0, 30])
+def test_a_name_costs_three_queries_whatever_the_number_of_actors(
+    newsroom, size, django_assert_num_queries
+):
+    if size:
+        grow(newsroom, size)
+    field = AttributionFilterSet().form.fields["actor"]
+    # 1: the text as a slug (none); 2: names, slugs and aliases; 3: the actor's sub-tree
+    with django_assert_num_queries(3):
+        choice = field.clean("Russian-Government")
+    assert choice.pk == newsroom.government.pk
+    assert set(choice.subtree_ids) == {newsroom.government.pk, newsroom.ministry.pk}
+
+
+# -- Parameters that are no filter --------------------------------------------------------------
+
+
+def test_a_misspelled_parameter_is_named_with_the_likely_one():
+    found = dict(AttributionFilterSet.unknown_parameters(["stnace", "actor"], also=["cursor"]))
+    assert list(found) == ["stnace"]
+    assert found["stnace"].startswith("There is no parameter 'stnace' here. Did you mean stance?")
+    # the known ones are the FilterSet's own filters (never a hand list) and what the page reads
+    assert set(AttributionFilterSet.base_filters) | {"cursor"} == set(
+        found["stnace"].split("Known: ")[1].rstrip(".").split(", ")
+    )
+
+
+def test_campaign_tags_are_no_misspelling():
+    assert AttributionFilterSet.unknown_parameters(["utm_source", "utm_campaign"]) == []
 
 
 # -- The actor filter: one sub-tree resolver, one query -----------------------------------------
@@ -125,9 +206,10 @@ def test_an_actor_and_its_sub_tree_are_one_query(newsroom, django_assert_num_que
     )
 
 
-def test_what_cannot_be_a_slug_costs_no_query(newsroom, django_assert_num_queries):
+def test_what_cannot_be_a_slug_is_looked_up_by_name_alone(newsroom, django_assert_num_queries):
     field = AttributionFilterSet().form.fields["actor"]
-    with django_assert_num_queries(0), pytest.raises(ValidationError, match="no actor with"):
+    # 1: names, slugs and aliases (no slug query for what cannot be one)
+    with django_assert_num_queries(1), pytest.raises(ValidationError, match="no actor with"):
         field.clean("not a slug")
 
 

@@ -292,7 +292,7 @@ def test_a_long_list_of_claim_ids_finds_the_same(client, newsroom, desk, monkeyp
 def test_a_search_that_finds_nothing_exports_the_header(client, newsroom):
     response = client.get(URL, {"q": "zebra", "format": "csv"})
     text = b"".join(response.streaming_content).decode("utf-8-sig")
-    assert text.splitlines()[0].startswith("claim_id,")
+    assert text.splitlines()[0].startswith("attribution_id,claim_id,")
     assert len(text.splitlines()) == 1
     assert client.get(URL, {"q": "zebra", "format": "json"}).status_code == 200
 

@@ -2,7 +2,7 @@
 
 The FilterSets are the pages' own, so a filter works the same on a page and in the API; their
 OpenAPI parameters come from them too (drf-spectacular's django-filter support, with what it
-cannot see added here: slug patterns, number bounds, which parameters may be left empty).
+cannot see added here: names as text, number bounds, which parameters may be left empty).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from drf_spectacular.plumbing import build_parameter_type
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions
 
-from tracker.filtersets import ActorFilter, FilterSet
+from tracker.filtersets import ActorFilter, FilterSet, OutletFilter
 
 SLUG_REGEX = r"[-a-zA-Z0-9_]+"
 
@@ -63,7 +63,7 @@ class FilterBackend(DjangoFilterBackend):
 class FilterBackendSchema(DjangoFilterExtension):
     """drf-spectacular's parameters for django-filter, plus what the FilterSets say besides.
 
-    Descriptions are the filter's label and help text; a slug filter gets the slug pattern; a
+    Descriptions are the filter's label and help text; a filter by slug, name or alias is text; a
     number its bounds (django-filter caps numbers at 1e50); and a filter that reads an empty
     value as "no filter" (`actor=`, as a page's form sends it) says so with allowEmptyValue.
     """
@@ -79,12 +79,12 @@ class FilterBackendSchema(DjangoFilterExtension):
         field_name: str,
         filter_field: django_filters.Filter,
     ) -> list[dict]:
-        if _is_slug(filter_field):
+        if _is_named(filter_field):
             parameters = [
                 build_parameter_type(
                     name=field_name,
                     location=OpenApiParameter.QUERY,
-                    schema={"type": "string", "pattern": f"^{SLUG_REGEX}$"},
+                    schema={"type": "string"},
                     description=_description(filter_field),
                 )
             ]
@@ -115,8 +115,9 @@ class FilterBackendSchema(DjangoFilterExtension):
         return described
 
 
-def _is_slug(field: django_filters.Filter) -> bool:
-    return isinstance(field, ActorFilter) or field.extra.get("to_field_name") == "slug"
+def _is_named(field: django_filters.Filter) -> bool:
+    """A filter that takes a slug, a name or an alias (tracker.names): any text."""
+    return isinstance(field, ActorFilter | OutletFilter)
 
 
 def _description(field: django_filters.Filter) -> str:

@@ -1,10 +1,13 @@
-"""Cursor pages for API lists (follow `next`): tracker.pagination's keyset pages, in DRF's terms."""
+"""Cursor pages for API lists (follow `next`): tracker.pagination's keyset pages, in DRF's terms,
+with the list's total: counted up to COUNT_CAP, estimated beyond."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
+from django.db import connections
 from django.db.models import QuerySet
 from rest_framework import exceptions
 from rest_framework.pagination import BasePagination
@@ -17,6 +20,32 @@ from tracker.pagination import BadCursor, Page, keyset_page
 # The cursors tracker.pagination writes: URL-safe base64 without padding. Anything else is
 # refused by the schema already; a cursor of that shape that is not from the list is a 400 too.
 CURSOR_PATTERN = r"^[-A-Za-z0-9_]+$"
+# Up to this many rows a list's total is counted exactly (a bounded COUNT over at most this many
+# plus one); beyond, it is estimated and says so (count_is_exact false).
+COUNT_CAP = 10_000
+
+
+def count_rows(queryset: QuerySet[Any]) -> tuple[int, bool]:
+    """How many rows, and whether that is exact: one query (two past COUNT_CAP on PostgreSQL)."""
+    counted = queryset.order_by().values_list("pk")[: COUNT_CAP + 1].count()
+    if counted <= COUNT_CAP:
+        return counted, True
+    return estimate_rows(queryset), False
+
+
+def estimate_rows(queryset: QuerySet[Any]) -> int:
+    """More than COUNT_CAP rows: PostgreSQL's planner's estimate (never below COUNT_CAP + 1).
+    SQLite has no estimate to give: COUNT_CAP + 1, "more than the cap"."""
+    connection = connections[queryset.db]
+    if connection.vendor != "postgresql":
+        return COUNT_CAP + 1
+    sql, params = queryset.order_by().query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    if isinstance(plan, str):  # (a driver that does not parse JSON)
+        plan = json.loads(plan)
+    return max(int(plan[0]["Plan"]["Plan Rows"]), COUNT_CAP + 1)
 
 
 class KeysetPagination(BasePagination):
@@ -24,6 +53,8 @@ class KeysetPagination(BasePagination):
 
     page_size = 25
     max_page_size = 200
+    count: int
+    count_is_exact: bool
     cursor_query_param = "cursor"
     page_size_query_param = "page_size"
 
@@ -33,6 +64,10 @@ class KeysetPagination(BasePagination):
         if not isinstance(queryset, QuerySet):
             raise TypeError("Keyset pages are read from a QuerySet.")
         self.request = request
+        # The view may know its total without a query (the claims: their ids are read once).
+        counter = getattr(view, "count_rows", None) or count_rows
+        total: tuple[int, bool] = counter(queryset)
+        self.count, self.count_is_exact = total
         order = tuple(getattr(view, "ordering", ("-id",)))
         size = self.get_page_size(request)
         try:
@@ -60,6 +95,8 @@ class KeysetPagination(BasePagination):
     def get_paginated_response(self, data: list) -> Response:
         return Response(
             {
+                "count": self.count,
+                "count_is_exact": self.count_is_exact,
                 "next": self._link(self.page.next),
                 "previous": self._link(self.page.previous),
                 "results": data,
@@ -70,8 +107,19 @@ class KeysetPagination(BasePagination):
         link = {"type": "string", "format": "uri", "nullable": True}
         return {
             "type": "object",
-            "required": ["next", "previous", "results"],
+            "required": ["count", "count_is_exact", "next", "previous", "results"],
             "properties": {
+                "count": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "description": f"How many rows the list has in all: counted up to {COUNT_CAP}, "
+                    "estimated beyond (see count_is_exact).",
+                },
+                "count_is_exact": {
+                    "type": "boolean",
+                    "description": "Whether count was counted (true) or estimated (false: on "
+                    "PostgreSQL the planner's estimate, on SQLite the cap plus one).",
+                },
                 "next": {**link, "description": "The next page, or null on the last."},
                 "previous": {**link, "description": "The previous page, or null on the first."},
                 "results": schema,

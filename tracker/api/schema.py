@@ -63,14 +63,16 @@ class ApiSchema(AutoSchema):
     """drf-spectacular's schema, plus: reading needs no credentials, and every error documented."""
 
     def get_auth(self) -> list[dict[str, Any]]:
-        auths = super().get_auth()
+        """An open read lists no security (no padlock in the docs); a write lists the token,
+        which it needs (the session cookie is the admin's, not the API clients')."""
         reads_openly = any(
             isinstance(p, permissions.DjangoModelPermissionsOrAnonReadOnly)
             for p in self.view.get_permissions()
         )
-        if reads_openly and self.method in permissions.SAFE_METHODS and {} not in auths:
-            auths.append({})
-        return auths
+        if reads_openly and self.method in permissions.SAFE_METHODS:
+            return []
+        auths = super().get_auth()
+        return [auth for auth in auths if TokenScheme.name in auth] or auths
 
     def _get_response_bodies(self, direction: Direction = "response") -> dict[str, Any]:
         responses = super()._get_response_bodies(direction)

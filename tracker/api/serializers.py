@@ -49,6 +49,19 @@ class ReadOnlyModelSerializer(serializers.ModelSerializer):
         return fields
 
 
+@extend_schema_field({"type": "string", "format": "uri"})
+class PageUrlField(serializers.CharField):
+    """The row's page on the site, as an absolute address (as a list's `next` is)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(source="get_absolute_url", **kwargs)
+
+    def to_representation(self, value: Any) -> str:
+        request = self.context.get("request")
+        path = str(value)
+        return request.build_absolute_uri(path) if request is not None else path
+
+
 # -- References: the small objects nested in others ------------------------------------------
 
 
@@ -81,7 +94,7 @@ class ArticleRefSerializer(ReadOnlyModelSerializer):
 
 
 class ClaimRefSerializer(ReadOnlyModelSerializer):
-    page_url = serializers.CharField(source="get_absolute_url")
+    page_url = PageUrlField()
 
     class Meta:
         model = Claim
@@ -93,6 +106,7 @@ class ClaimRefSerializer(ReadOnlyModelSerializer):
 ATTRIBUTION_FIELDS = [
     "id",
     "stance",
+    "stance_label",
     "source",
     "wording",
     "count",
@@ -111,6 +125,10 @@ ATTRIBUTION_FIELDS = [
 
 class _AttributionBase(ReadOnlyModelSerializer):
     source = SourceRefSerializer()  # type: ignore[assignment]  # the API field "source" (above)
+    stance_label = serializers.CharField(
+        source="get_stance_display",
+        help_text="The stance in words, as the pages and the exports say it.",
+    )
     passage = serializers.CharField(
         source="passage_text", help_text="The article's words the attribution rests on."
     )
@@ -149,7 +167,7 @@ class AttributionSerializer(_AttributionBase):
 
 
 class ClaimSerializer(ReadOnlyModelSerializer):
-    page_url = serializers.CharField(source="get_absolute_url")
+    page_url = PageUrlField()
     attributions = ClaimAttributionSerializer(
         source="matching_attributions",
         many=True,
@@ -264,7 +282,7 @@ class ClaimDetailSerializer(ClaimSerializer):
 
 class SourceSerializer(ReadOnlyModelSerializer):
     actor = ActorRefSerializer(allow_null=True)
-    page_url = serializers.CharField(source="get_absolute_url")
+    page_url = PageUrlField()
 
     class Meta:
         model = Source
@@ -296,7 +314,7 @@ class ActorSerializer(ReadOnlyModelSerializer):
     aliases: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
         slug_field="name", many=True, read_only=True
     )
-    page_url = serializers.CharField(source="get_absolute_url")
+    page_url = PageUrlField()
 
     class Meta:
         model = Actor
@@ -323,7 +341,7 @@ class ActorDetailSerializer(ActorSerializer):
 
 class ArticleSerializer(ReadOnlyModelSerializer):
     outlet = OutletSerializer(allow_null=True)
-    page_url = serializers.CharField(source="get_absolute_url")
+    page_url = PageUrlField()
 
     class Meta:
         model = Article

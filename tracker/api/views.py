@@ -11,10 +11,11 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from articles.models import Article, Outlet
 from tracker.api.filters import SLUG_REGEX, FilterBackend
-from tracker.api.pagination import KeysetPagination
+from tracker.api.pagination import KeysetPagination, count_rows
 from tracker.api.parsers import StrictJSONParser
 from tracker.api.schema import ApiSchema, ReadAnyoneWriteEditors
 from tracker.api.serializers import (
@@ -33,7 +34,12 @@ from tracker.api.serializers import (
     attribution_rows,
 )
 from tracker.api.writers import ArticleWriteSerializer
-from tracker.filtersets import AttributionFilterSet, TrackRecordFilterSet, VerdictFilterSet
+from tracker.filtersets import (
+    AttributionFilterSet,
+    FilterSet,
+    TrackRecordFilterSet,
+    VerdictFilterSet,
+)
 from tracker.models import (
     Actor,
     Attribution,
@@ -54,6 +60,24 @@ class ApiViewSet(viewsets.GenericViewSet):
     parser_classes = [StrictJSONParser]
     schema = ApiSchema()
     ordering: tuple[str, ...] = ("-id",)
+
+    def initial(self, request: Request, *args, **kwargs) -> None:
+        super().initial(request, *args, **kwargs)
+        # A misspelled parameter is a 400 naming it, never a filter silently left out.
+        filterset = getattr(self, "filterset_class", None) if self.action == "list" else None
+        unknown = (filterset or FilterSet).unknown_parameters(
+            request.query_params, also=self.parameters_read()
+        )
+        if unknown:
+            raise exceptions.ValidationError(dict(unknown))
+
+    def parameters_read(self) -> list[str]:
+        """The query parameters this action reads besides its filters."""
+        read = [api_settings.URL_FORMAT_OVERRIDE or "format"]
+        paginator = self.paginator if self.action == "list" else None
+        if isinstance(paginator, KeysetPagination):
+            read += [paginator.cursor_query_param, paginator.page_size_query_param]
+        return read
 
     def get_object(self):
         try:
@@ -97,7 +121,14 @@ class ClaimViewSet(ReadOnlyViewSet):
 
     def filter_by(self, filterset: AttributionFilterSet) -> QuerySet[Claim]:
         matching = filterset.qs if filterset.is_filtered else Attribution.objects.all()
-        return filterset.claims().prefetch_related(_attributions(matching, "matching_attributions"))
+        claims = filterset.claims()
+        self.claim_ids = filterset.claim_ids
+        return claims.prefetch_related(_attributions(matching, "matching_attributions"))
+
+    def count_rows(self, claims: QuerySet[Claim]) -> tuple[int, bool]:
+        # The matching claims' ids were read once by the filters (up to CLAIM_IDS_CAP): no query.
+        ids = getattr(self, "claim_ids", None)
+        return (len(ids), True) if ids is not None else count_rows(claims)
 
 
 def _attributions(attributions: QuerySet[Attribution], to_attr: str) -> Prefetch:

@@ -25,7 +25,7 @@ or run `manage.py recount`.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
@@ -233,12 +233,23 @@ class Recounted:
         )
 
 
-def recount(*, using: str = DEFAULT_DB_ALIAS) -> Recounted:
+RECOUNT_STEPS = 4
+
+
+def recount(
+    *, using: str = DEFAULT_DB_ALIAS, progress: Callable[[int, int], object] | None = None
+) -> Recounted:
     """Every count from the attributions themselves, in one transaction (bulk writers call it).
 
     Raw SQL over the tables, so a migration can run it too; a few GROUP BYs whatever the size.
+    `progress` hears (steps done, RECOUNT_STEPS) after each.
     """
     conn = connections[using]
+
+    def step(done: int) -> None:
+        if progress is not None:
+            progress(done, RECOUNT_STEPS)
+
     with transaction.atomic(using=using), conn.cursor() as cursor:
         cursor.execute("DELETE FROM tracker_actorstancecount")
         cursor.execute("DELETE FROM tracker_attributiontally")
@@ -261,6 +272,7 @@ def recount(*, using: str = DEFAULT_DB_ALIAS) -> Recounted:
             " VALUES (%s, %s, %s, %s)",
             [(a, s, deltas.own[a, s], deltas.subtree[a, s]) for a, s in keys],
         )
+        step(1)
         cursor.execute(
             "INSERT INTO tracker_attributiontally (stance, anonymity, status, outlet_id, n)"
             " SELECT a.stance, a.anonymity, c.status, r.outlet_id, COUNT(*)"
@@ -269,12 +281,14 @@ def recount(*, using: str = DEFAULT_DB_ALIAS) -> Recounted:
             " GROUP BY a.stance, a.anonymity, c.status, r.outlet_id"
         )
         tally_rows = cursor.rowcount
+        step(2)
         cursor.execute(
             "UPDATE tracker_claim SET attribution_total = 0, source_total = 0, response_total = 0"
             " WHERE (attribution_total <> 0 OR source_total <> 0 OR response_total <> 0)"
             " AND NOT EXISTS (SELECT 1 FROM tracker_attribution a"
             " WHERE a.claim_id = tracker_claim.id)"
         )
+        step(3)
         cursor.execute(
             "UPDATE tracker_claim SET attribution_total = x.a, source_total = x.s,"
             " response_total = x.r FROM (SELECT claim_id, COUNT(*) AS a,"
@@ -286,6 +300,7 @@ def recount(*, using: str = DEFAULT_DB_ALIAS) -> Recounted:
         )
         cursor.execute("SELECT COUNT(*) FROM tracker_claim")
         claims = cursor.fetchone()[0]
+        step(4)
     return Recounted(actor_rows=len(keys), tally_rows=max(tally_rows, 0), claims=claims)
 
 

@@ -32,6 +32,8 @@ from tracker.views.params import _choice, _filterset, querystring
 
 PAGE_SIZE = 25
 SORTS = {"newest": "Newest first", "most_sourced": "Most sourced first"}
+# What the list reads besides its filters.
+LIST_PARAMS = ("format", "sort", "cursor")
 
 
 @dataclass(frozen=True)
@@ -112,10 +114,10 @@ def _total(filterset: AttributionFilterSet) -> tuple[int, bool]:
 def claim_list(request: HttpRequest) -> HttpResponseBase:
     """Claims with at least one attribution matching the filters, facets, and the export."""
     try:
-        filterset = _filterset(request)
+        filterset = _filterset(request, also=LIST_PARAMS)
         wanted = _choice(request, "format", ("html", "csv", "json"), "html")
         if wanted != "html":
-            return export_attributions(filterset.qs, wanted)
+            return export_attributions(filterset.qs, wanted, request)
         sort = _choice(request, "sort", SORTS, "newest")
         # The filterset filters Attribution.objects; django-filter types .qs as any queryset.
         attributions = cast(AttributionQuerySet, filterset.qs)

@@ -43,9 +43,10 @@ def _ranking(records: TrackRecordQuerySet | None, *related: str) -> Ranking | No
 def credibility(request: HttpRequest) -> HttpResponse:
     """Sources and actors ranked by their track records, with intervals and the counts behind."""
     # The API's /api/track-records/ applies the same FilterSet: the rules are written once.
+    unknown = TrackRecordFilterSet.unknown_parameters(request.GET)
     filterset = TrackRecordFilterSet(request.GET, queryset=TrackRecord.objects.all())
-    if not filterset.is_valid():
-        return bad_request(request, filterset.error_messages())
+    if unknown or not filterset.is_valid():
+        return bad_request(request, [*unknown, *filterset.error_messages()])
     kind: str = filterset.form.cleaned_data.get("kind") or ""
     choice: ActorChoice | None = filterset.form.cleaned_data.get("actor")
     return render(

@@ -1,4 +1,9 @@
-"""Exports: the whole filtered set as CSV or JSON, streamed; the matrix as CSV."""
+"""Exports: the whole filtered set as CSV or JSON, streamed; the matrix as CSV.
+
+One vocabulary everywhere (the API's too): a stance is its value (`no_response`) with its label
+in a column of its own (`stance_label`, "Did not respond"); links are absolute; an actor comes
+with the root of its tree and its path from the root ("Russia > Russian government > ...").
+"""
 
 from __future__ import annotations
 
@@ -14,19 +19,22 @@ from typing import Any
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import (
+    Case,
     CharField,
     Count,
     F,
     QuerySet,
     Value,
+    When,
 )
 from django.db.models.functions import Cast, Concat, Substr
-from django.http import StreamingHttpResponse
+from django.http import HttpRequest, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
 
 from tracker.filtersets import AttributionFilterSet
 from tracker.models import (
+    Actor,
     Attribution,
     Stance,
 )
@@ -36,6 +44,7 @@ MATRIX_CSV_COLUMNS = 60
 # -- Exports ----------------------------------------------------------------------------------
 
 EXPORT_FIELDS = (
+    "attribution_id",
     "claim_id",
     "claim",
     "claim_status",
@@ -48,7 +57,10 @@ EXPORT_FIELDS = (
     "anonymity",
     "actor",
     "actor_slug",
+    "actor_root",
+    "actor_path",
     "stance",
+    "stance_label",
     "quote",
     "passage",
     "article_id",
@@ -61,8 +73,13 @@ EXPORT_FIELDS = (
 )
 # The columns that hold numbers; every other one is text a spreadsheet could read as a formula.
 NUMBER_FIELDS = frozenset(
-    {"claim_id", "source_id", "count", "article_id", "span_start", "span_end"}
+    {"attribution_id", "claim_id", "source_id", "count", "article_id", "span_start", "span_end"}
 )
+# The columns the actors' tree gives (actor_chains), not the export's query.
+CHAIN_FIELDS = ("actor_root", "actor_path")
+QUERY_FIELDS = tuple(name for name in EXPORT_FIELDS if name not in CHAIN_FIELDS)
+CHAIN_AT = EXPORT_FIELDS.index(CHAIN_FIELDS[0])
+PATH_SEPARATOR = " > "
 # A cell starting with one of these is a formula to a spreadsheet (=HYPERLINK(...), +, -, @, and
 # the tab and carriage return that some spreadsheets skip before reading one).
 FORMULA_STARTS = "=+-@\t\r"
@@ -77,8 +94,8 @@ def neutralise(value: Any) -> Any:
     return value
 
 
-def _export_query(attributions: QuerySet[Attribution]) -> QuerySet:
-    """The export's columns, in EXPORT_FIELDS order, computed by the database."""
+def _export_query(attributions: QuerySet[Attribution], request: HttpRequest) -> QuerySet:
+    """The export's columns (QUERY_FIELDS order, then the actor's id), computed by the database."""
     claim_prefix = reverse("tracker:claim_detail", args=[0]).removesuffix("0/")
     article_prefix = reverse("tracker:article_detail", args=[0]).removesuffix("0/")
     as_text = partial(Cast, output_field=CharField())
@@ -87,27 +104,53 @@ def _export_query(attributions: QuerySet[Attribution]) -> QuerySet:
         # sort of the whole set (sorting three million rows first would delay the first byte).
         attributions.order_by("id")
         .annotate(
-            x_claim_url=Concat(Value(claim_prefix), as_text("claim_id"), Value("/")),
-            x_article_url=Concat(
-                Value(article_prefix), as_text("article_id"), Value("/#attribution-"),
-                as_text("id"),
+            x_claim_url=Concat(
+                Value(request.build_absolute_uri(claim_prefix)), as_text("claim_id"), Value("/")
             ),
+            x_article_url=Concat(
+                Value(request.build_absolute_uri(article_prefix)), as_text("article_id"),
+                Value("/#attribution-"), as_text("id"),
+            ),
+            x_stance_label=stance_label("stance"),
             # The passage is cut out by the database: the article body never leaves it.
             x_passage=Substr("article__body", F("span_start") + 1, F("span_end") - F("span_start")),
             x_published_on=as_text("article__published_on"),
         )
         .values_list(
-            "claim_id", "claim__text", "claim__status", "x_claim_url", "source_id", "source__name",
-            "source__kind", "wording", "count", "anonymity", "source__actor__name",
-            "source__actor__slug", "stance", "quote", "x_passage", "article_id", "article__title",
-            "x_article_url", "article__outlet__name", "x_published_on", "span_start", "span_end",
+            "id", "claim_id", "claim__text", "claim__status", "x_claim_url", "source_id",
+            "source__name", "source__kind", "wording", "count", "anonymity", "source__actor__name",
+            "source__actor__slug", "stance", "x_stance_label", "quote", "x_passage", "article_id",
+            "article__title", "x_article_url", "article__outlet__name", "x_published_on",
+            "span_start", "span_end", "source__actor_id",
         )
     )  # fmt: skip
 
 
-def export_rows(attributions: QuerySet[Attribution]) -> Iterator[tuple]:
+def stance_label(field: str) -> Case:
+    """A stance's label (choices.Stance), by the database: the same words as every page."""
+    return Case(
+        *(When(**{field: value}, then=Value(str(label))) for value, label in Stance.choices),
+        default=Value(""),
+        output_field=CharField(),
+    )
+
+
+def actor_chains() -> dict[int, tuple[str, str]]:
+    """For every actor, the name of its tree's root and its path of names from the root: one
+    query over the actors (their stored paths), not one per row."""
+    actors = list(Actor.objects.order_by().values_list("pk", "name", "path"))
+    names = {pk: name for pk, name, _path in actors}
+    chains = {}
+    for pk, _name, path in actors:
+        line = [names[int(i)] for i in path.strip("/").split("/") if i and int(i) in names]
+        chains[pk] = (line[0], PATH_SEPARATOR.join(line)) if line else ("", "")
+    return chains
+
+
+def export_rows(attributions: QuerySet[Attribution], request: HttpRequest) -> Iterator[tuple]:
     """One tuple per attribution (EXPORT_FIELDS), read in chunks: memory stays flat."""
-    query = _export_query(attributions)
+    chains = actor_chains()
+    query = _export_query(attributions, request)
     try:
         sql, params = query.query.sql_with_params()
     except EmptyResultSet:  # a filter that can match nothing (no claim found by q): no rows
@@ -117,7 +160,9 @@ def export_rows(attributions: QuerySet[Attribution]) -> Iterator[tuple]:
     with connection.chunked_cursor() as cursor:
         cursor.execute(sql, params)
         while rows := cursor.fetchmany(CHUNK):
-            yield from rows
+            for row in rows:
+                chain = chains.get(row[-1], ("", "")) if row[-1] is not None else ("", "")
+                yield (*row[:CHAIN_AT], *chain, *row[CHAIN_AT:-1])
 
 
 def _csv_chunks(rows: Iterable[Sequence], header: Sequence[str] = EXPORT_FIELDS) -> Iterator[str]:
@@ -134,24 +179,36 @@ def _csv_chunks(rows: Iterable[Sequence], header: Sequence[str] = EXPORT_FIELDS)
     yield buffer.getvalue()
 
 
-def _postgres_csv(attributions: QuerySet[Attribution]) -> Iterator[bytes]:
-    """PostgreSQL writes the CSV itself (COPY ... TO STDOUT), a block at a time."""
+def _postgres_csv(attributions: QuerySet[Attribution], request: HttpRequest) -> Iterator[bytes]:
+    """PostgreSQL writes the CSV itself (COPY ... TO STDOUT), a block at a time; the actors'
+    chains (actor_chains) are joined in from two arrays, as the other exports add them."""
     try:
-        sql, params = _export_query(attributions).query.sql_with_params()
+        sql, params = _export_query(attributions, request).query.sql_with_params()
     except EmptyResultSet:  # a filter that can match nothing: the header alone
         yield from (chunk.encode() for chunk in _csv_chunks(()))
         return
-    columns = ", ".join(
-        f'c{i} AS "{name}"' if name in NUMBER_FIELDS else f'{_pg_neutralised(f"c{i}")} AS "{name}"'
-        for i, name in enumerate(EXPORT_FIELDS)
+    chains = actor_chains()
+    actor_column = f"c{len(QUERY_FIELDS)}"
+    selected = iter(range(len(QUERY_FIELDS)))
+    columns = []
+    for name in EXPORT_FIELDS:
+        value = f"chain.{name}" if name in CHAIN_FIELDS else f"c{next(selected)}"
+        if name in CHAIN_FIELDS:
+            value = f"coalesce({value}, '')"
+        columns.append(value if name in NUMBER_FIELDS else _pg_neutralised(value))
+    listed = ", ".join(
+        f'{column} AS "{name}"' for column, name in zip(columns, EXPORT_FIELDS, strict=True)
     )
-    names = ", ".join(f"c{i}" for i in range(len(EXPORT_FIELDS)))
+    names = ", ".join(f"c{i}" for i in range(len(QUERY_FIELDS) + 1))
     copy_sql = (
-        f"COPY (SELECT {columns} FROM ({sql}) AS export({names})) "
+        f"COPY (SELECT {listed} FROM ({sql}) AS export({names}) "
+        "LEFT JOIN unnest(%s::bigint[], %s::text[], %s::text[]) "
+        f"AS chain(id, actor_root, actor_path) ON chain.id = export.{actor_column}) "
         "TO STDOUT WITH (FORMAT csv, HEADER true)"
     )
+    arrays = (list(chains), [c[0] for c in chains.values()], [c[1] for c in chains.values()])
     buffer = bytearray("\ufeff".encode())
-    with connection.cursor() as cursor, cursor.cursor.copy(copy_sql, params) as copy:
+    with connection.cursor() as cursor, cursor.cursor.copy(copy_sql, (*params, *arrays)) as copy:
         # psycopg hands over a row at a time: gather them into large writes for the server.
         for block in copy:
             buffer += block
@@ -193,20 +250,22 @@ def _download(
     return response
 
 
-def export_attributions(attributions: QuerySet[Attribution], wanted: str) -> StreamingHttpResponse:
+def export_attributions(
+    attributions: QuerySet[Attribution], wanted: str, request: HttpRequest
+) -> StreamingHttpResponse:
     if wanted == "csv":
         lines: Iterator[str] | Iterator[bytes]
         if connection.vendor == "postgresql":
-            lines = _postgres_csv(attributions)
+            lines = _postgres_csv(attributions, request)
         else:
-            lines = _csv_chunks(export_rows(attributions))
+            lines = _csv_chunks(export_rows(attributions, request))
         return _download(lines, "text/csv; charset=utf-8", "attributions.csv")
     return _download(
-        _json_lines(export_rows(attributions)), "application/json", "attributions.json"
+        _json_lines(export_rows(attributions, request)), "application/json", "attributions.json"
     )
 
 
-def export_matrix(filterset: AttributionFilterSet) -> StreamingHttpResponse:
+def export_matrix(filterset: AttributionFilterSet, request: HttpRequest) -> StreamingHttpResponse:
     """The matrix as CSV: a row per claim, a column per actor (the most active first)."""
     base = filterset.qs.order_by()
     top_actors = list(
@@ -224,7 +283,12 @@ def export_matrix(filterset: AttributionFilterSet) -> StreamingHttpResponse:
     keys = [("actor", pk) for pk, _name, _n in top_actors] + [
         ("source", pk) for pk, _name, _n in top_sources
     ]
-    header = ["claim_id", "claim"] + [name for _pk, name, _n in top_actors + top_sources]
+    header = ["claim_id", "claim", "claim_url"] + [
+        name for _pk, name, _n in top_actors + top_sources
+    ]
+    claim_prefix = request.build_absolute_uri(
+        reverse("tracker:claim_detail", args=[0]).removesuffix("0/")
+    )
     position = {key: index for index, key in enumerate(keys)}
     stream = (
         base.order_by("claim_id", "id")
@@ -240,16 +304,17 @@ def export_matrix(filterset: AttributionFilterSet) -> StreamingHttpResponse:
         for claim_id, claim_text, actor_id, source_id, stance in stream:
             if claim_id != current:
                 if current is not None:
-                    yield [current, text, *(_cell(c) for c in cells)]
+                    yield [current, text, f"{claim_prefix}{current}/", *map(_cell, cells)]
                 current, text, cells = claim_id, claim_text, [set() for _ in keys]
             key = ("actor", actor_id) if actor_id else ("source", source_id)
             if key in position:
                 cells[position[key]].add(stance)
         if current is not None:
-            yield [current, text, *(_cell(c) for c in cells)]
+            yield [current, text, f"{claim_prefix}{current}/", *map(_cell, cells)]
 
     return _download(_csv_chunks(rows(), header), "text/csv; charset=utf-8", "who-said-what.csv")
 
 
 def _cell(stances: set[str]) -> str:
-    return "; ".join(Stance(s).label.lower() for s in Stance.values if s in stances)
+    """The stances an actor took on a claim, as the values the other exports use."""
+    return "; ".join(s for s in Stance.values if s in stances)

@@ -27,6 +27,8 @@ MATRIX_COLUMNS = 12
 COLUMN_CHOICES = ("top", "all")
 # rollup=N counts each actor under its ancestor N levels from the top (1: the top-level actor).
 ROLLUP_MOST = 10
+# What the matrix reads besides its filters.
+MATRIX_PARAMS = ("format", "cursor", "columns", "rollup")
 
 
 @dataclass
@@ -94,12 +96,12 @@ def _same_page(params: QueryDict, **changes: str | None) -> str:
 def claim_matrix(request: HttpRequest) -> HttpResponseBase:
     """Who asserted what: claims against actors, each cell the stances taken, in words."""
     try:
-        filterset = _filterset(request)
+        filterset = _filterset(request, also=MATRIX_PARAMS)
         wanted = _choice(request, "format", ("html", "csv"), "html")
         show = _choice(request, "columns", COLUMN_CHOICES, "top")
         rollup = _whole_number(request, "rollup", 0, most=ROLLUP_MOST)
         if wanted == "csv":
-            return export_matrix(filterset)
+            return export_matrix(filterset, request)
         claims, next_url = _page(request, filterset.claims(), "newest", MATRIX_CLAIMS)
     except BadParameters as error:
         return bad_request(request, error.problems)

@@ -14,10 +14,13 @@ from tracker.models import (
 from tracker.views.errors import BadParameters
 
 
-def _filterset(request: HttpRequest) -> AttributionFilterSet:
+def _filterset(request: HttpRequest, *, also: Iterable[str]) -> AttributionFilterSet:
+    """The filters of a list page; `also`: the other parameters the page reads (a parameter
+    that is neither is a 400 naming it, so a misspelled filter is never silently ignored)."""
+    unknown = AttributionFilterSet.unknown_parameters(request.GET, also=also)
     filterset = AttributionFilterSet(request.GET, queryset=Attribution.objects.all())
-    if not filterset.is_valid():
-        raise BadParameters(filterset.error_messages())
+    if unknown or not filterset.is_valid():
+        raise BadParameters([*unknown, *filterset.error_messages()])
     return filterset
 
 

@@ -10,6 +10,7 @@ from django.core.validators import URLValidator
 
 from articles.importing import ArticleImportErrors, import_article_files
 from articles.models import Article, Outlet
+from articles.progress import Progress
 
 KEY_MAX: int = Article._meta.get_field("source_file").max_length or 300
 
@@ -83,24 +84,27 @@ class Command(BaseCommand):
             if target is None:
                 raise CommandError(f"--update {update}: there is no article with the id {update}.")
         try:
-            results = import_article_files(
-                files,
-                title=title,
-                outlet=outlet_obj,
-                url=url,
-                key=key.strip() if key else None,
-                update=target,
-            )
+            with Progress(self.stdout, "Importing", total=len(files), unit="files") as progress:
+                results = import_article_files(
+                    files,
+                    title=title,
+                    outlet=outlet_obj,
+                    url=url,
+                    key=key.strip() if key else None,
+                    update=target,
+                    progress=progress.update,
+                )
         except ArticleImportErrors as exc:
             message = f"nothing imported; {len(exc.errors)} file(s) refused:\n{exc}"
             raise CommandError(message) from None
         created = sum(r.created for r in results)
         updated = sum(r.changed and not r.created for r in results)
         for result in results:
-            if options["verbosity"] > 1:
-                self.stdout.write(
-                    f"  {result.article.pk} {result.article.slug}: {result.article.title}"
-                )
+            article = result.article
+            if result.created or options["verbosity"] > 1:
+                # Where to find it: its id, and its page (and the address it came from, if any).
+                source = f" (from {article.url})" if article.url else ""
+                self.stdout.write(f"  {article.pk} {article.get_absolute_url()}{source}")
         self.stdout.write(
             f"Imported {len(results)} article file(s): {created} created, {updated} updated, "
             f"{len(results) - created - updated} unchanged."

@@ -6,6 +6,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from articles.progress import Progress
 from bench.corpus import Sizes, generate
 
 
@@ -32,17 +33,12 @@ class Command(BaseCommand):
             **{name: options[name] for name in ("actors", "sources", "articles", "outlets")},
         )
         started = time.monotonic()
-        last = [started]
-
-        def progress(counts: dict[str, int]) -> None:
-            if options["verbosity"] > 1 or time.monotonic() - last[0] > 10:
-                last[0] = time.monotonic()
-                self.stderr.write(
-                    f"  ... {counts['claims']:,} claims, {counts['attributions']:,} attributions"
-                )
-
-        summary = generate(
-            sizes=sizes, seed=options["seed"], chunk=options["chunk"], progress=progress
-        )
+        with Progress(self.stdout, "Generating", total=sizes.claims, unit="claims") as progress:
+            summary = generate(
+                sizes=sizes,
+                seed=options["seed"],
+                chunk=options["chunk"],
+                progress=lambda counts: progress.update(counts["claims"]),
+            )
         elapsed = time.monotonic() - started
         self.stdout.write(f"Generated {summary} in {elapsed:.1f} s (seed {options['seed']}).")

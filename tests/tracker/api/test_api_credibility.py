@@ -177,7 +177,7 @@ def test_the_verdict_list_is_latest_first_with_the_claim(client, rated_seed):
         "id": libya.pk,
         "text": libya.text,
         "status": "confirmed",
-        "page_url": f"/claims/{libya.pk}/",
+        "page_url": f"http://testserver/claims/{libya.pk}/",
     }
     assert [e["kind"] for e in first["evidence"]] == ["article", "attribution", "url"]
 
@@ -317,7 +317,7 @@ def test_a_bad_ranking_parameter_is_a_400_naming_it(client, rated_seed, query, n
     errors = get(client, f"/api/track-records/?{query}", status=400)["errors"]
     assert set(errors) == names
     if "actor" in names:
-        assert errors["actor"] == "There is no actor with the slug nobody."
+        assert errors["actor"] == "There is no actor with the slug, name or alias 'nobody'."
 
 
 # -- Queries: fixed at two sizes ---------------------------------------------------------------
@@ -339,15 +339,16 @@ QUERIES = {
     # the claim, its actors, its attributions (joined), its verdicts and who rated them
     # (joined), their evidence with articles, attributions and sources (joined)
     "claim": 5,
-    # the verdicts with who rated them and their claim (joined), their evidence (joined)
-    "/api/verdicts/": 2,
-    "/api/verdicts/?rating=confirmed": 2,
+    # the count, the verdicts with who rated them and their claim (joined), their evidence
+    # (joined)
+    "/api/verdicts/": 3,
+    "/api/verdicts/?rating=confirmed": 3,
     "verdict": 2,
-    # the records with their sources, those sources' actors, and actors (joined)
-    "/api/track-records/": 1,
-    "/api/track-records/?all=1&kind=person": 1,
+    # the count, the records with their sources, those sources' actors, and actors (joined)
+    "/api/track-records/": 2,
+    "/api/track-records/?all=1&kind=person": 2,
     # + the actor named
-    "/api/track-records/?all=1&actor=russia": 2,
+    "/api/track-records/?all=1&actor=russia": 3,
     # the source, its actor and its record (joined), its stance counts
     "source": 2,
     # the actor, its parent and its record (joined), sub-actors, aliases, the chain of parents

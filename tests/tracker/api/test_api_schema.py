@@ -65,9 +65,10 @@ schema = _load()
 def aim_at_rows(case) -> None:
     """Ask for rows that exist, so that the 200s are tested as much as the 400s and 404s.
 
-    Filters: "no actor with the slug x" is a 400 the schema cannot foresee, so generated slugs
-    are swapped for the seed's own (unknown slugs are tested in test_api.py). Details: half of
-    the generated ids and slugs are swapped for existing ones (the other half test the 404).
+    Filters: "no actor with the slug, name or alias x" is a 400 the schema cannot foresee, so
+    generated actor and outlet texts are swapped for the seed's slugs (unknown ones are tested
+    in test_api.py). Details: half of the generated ids and slugs are swapped for existing ones
+    (the other half test the 404).
     Cursors: "not a cursor from this list" is a 400 too, so a generated cursor of the right
     shape is swapped for a real one of the list (after, or before, one of its rows). Values that
     do not look like a slug, an id or a cursor at all are left alone, so that the negative
@@ -75,7 +76,7 @@ def aim_at_rows(case) -> None:
     """
     for name, model in (("actor", Actor), ("outlet", Outlet)):
         value = (case.query or {}).get(name)
-        if isinstance(value, str) and SLUG.match(value):
+        if isinstance(value, str) and value:  # any text is a slug, a name or an alias
             slugs = sorted(model.objects.values_list("slug", flat=True))
             if value not in slugs:
                 case.query[name] = slugs[_pick(value, len(slugs))]

@@ -148,7 +148,7 @@ def test_bad_parameters_are_a_400_naming_them(client, db, query, names):
     for name in names:
         assert f"<code>{name}</code>" in html
     if "actor" in names:
-        assert "There is no actor with the slug" in html
+        assert "There is no actor with the slug, name or alias" in html
 
 
 def test_a_long_ranking_is_cut(client, records, monkeypatch):

@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from articles.progress import Progress
 from tracker.seeding import SeedErrors, load_seed_folder
 
 
@@ -25,7 +26,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, folder: Path, **options: Any) -> None:
         try:
-            summary = load_seed_folder(folder)
+            with Progress(self.stdout, "Loading seeds", unit="articles") as progress:
+                summary = load_seed_folder(folder, progress=progress.update)
         except SeedErrors as exc:
             problems = "\n".join(f"  {error}" for error in exc.errors)
             raise CommandError(

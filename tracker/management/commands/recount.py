@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from tracker.counters import differences, recount
+from articles.progress import Progress
+from tracker.counters import RECOUNT_STEPS, differences, recount
 
 
 class Command(BaseCommand):
@@ -30,4 +31,6 @@ class Command(BaseCommand):
                 raise CommandError(f"{len(problems)} kept counts differ:\n{shown}{more}")
             self.stdout.write("Every kept count agrees with a recount.")
             return
-        self.stdout.write(str(recount()))
+        with Progress(self.stdout, "Recounting", total=RECOUNT_STEPS, unit="steps") as progress:
+            recounted = recount(progress=progress.update)
+        self.stdout.write(str(recounted))
