@@ -28,6 +28,13 @@ class SourceKind(models.TextChoices):
     UNATTRIBUTED = "unattributed", "Unattributed"
 
 
+class SourceTie(models.TextChoices):
+    """How a source is tied to its actor: only speaking for it makes its words the actor's."""
+
+    SPEAKS_FOR = "speaks_for", "Speaks for the actor"
+    BELONGS_TO = "belongs_to", "Belongs to the actor"
+
+
 # Source kinds that stand for no person, so their attributions count nobody.
 NOT_PEOPLE = (SourceKind.DOCUMENT, SourceKind.UNATTRIBUTED)
 

@@ -9,7 +9,7 @@ from django.db import connections, models
 from django.db.models import Exists, OuterRef
 from django.db.models.functions import Coalesce
 
-from tracker.choices import NOT_PEOPLE, RESPONSES, Anonymity, Stance, expand_stances
+from tracker.choices import NOT_PEOPLE, RESPONSES, Anonymity, SourceTie, Stance, expand_stances
 
 
 class ActorLike(Protocol):
@@ -43,13 +43,18 @@ class ActorQuerySet(models.QuerySet):
         return self.filter(parent__isnull=True)
 
     def most_cited(self) -> ActorQuerySet:
-        """Actors by how many attributions their own sources have, most first.
+        """Actors by how many attributions their own sources speaking for them have, most first.
 
         Read from the counts kept per actor and stance (tracker/counters.py): one GROUP BY over
         a few rows per actor, not over every attribution.
         """
         return (
-            self.annotate(citations=models.Sum("stance_counts__own"))
+            self.annotate(
+                citations=models.Sum(
+                    "stance_counts__own",
+                    filter=models.Q(stance_counts__tie=SourceTie.SPEAKS_FOR),
+                )
+            )
             .filter(citations__gt=0)
             .order_by("-citations", "name")
         )
@@ -65,9 +70,26 @@ def _actor_model(actor: ActorLike) -> type[models.Model]:
     return type(actor)  # type: ignore[return-value]
 
 
+def spoken_for(
+    actor_ids: models.QuerySet | Iterable[int], *, affiliated: bool = False, via: str = "source__"
+) -> models.Q:
+    """The one rule of whose words are an actor's: sources that speak for one of these actors
+    (the state, a ministry, its spokesman); with `affiliated`, also those that only belong to
+    one (a member, a former member, an employee, an academic). `via` leads to the source."""
+    ids = actor_ids if isinstance(actor_ids, models.QuerySet) else list(actor_ids)
+    condition = models.Q(**{f"{via}actor_id__in": ids})
+    if not affiliated:
+        condition &= models.Q(**{f"{via}tie": SourceTie.SPEAKS_FOR})
+    return condition
+
+
 class SourceQuerySet(models.QuerySet):
-    def by_actor(self, actor: ActorLike, *, include_children: bool = True) -> SourceQuerySet:
-        return self.filter(actor_id__in=_actor_ids(actor, include_children))
+    def by_actor(
+        self, actor: ActorLike, *, include_children: bool = True, affiliated: bool = False
+    ) -> SourceQuerySet:
+        """The sources that speak for the actor (with those that belong to it: `affiliated`)."""
+        ids = _actor_ids(actor, include_children)
+        return self.filter(spoken_for(ids, affiliated=affiliated, via=""))
 
 
 class AttributionQuerySet(models.QuerySet):
@@ -77,9 +99,13 @@ class AttributionQuerySet(models.QuerySet):
             "claim", "source", "source__actor", "article", "article__outlet"
         ).defer("article__body")
 
-    def by_actor(self, actor: ActorLike, *, include_children: bool = True) -> AttributionQuerySet:
-        """Attributions to sources that belong to the actor (and, by default, its sub-actors)."""
-        return self.filter(source__actor_id__in=_actor_ids(actor, include_children))
+    def by_actor(
+        self, actor: ActorLike, *, include_children: bool = True, affiliated: bool = False
+    ) -> AttributionQuerySet:
+        """Attributions to sources that speak for the actor (and, by default, its sub-actors);
+        with `affiliated`, to those that only belong to it as well."""
+        ids = _actor_ids(actor, include_children)
+        return self.filter(spoken_for(ids, affiliated=affiliated))
 
     def with_stance(self, *stances: str) -> AttributionQuerySet:
         return self.filter(stance__in=expand_stances(stances))
@@ -159,12 +185,17 @@ class ClaimQuerySet(models.QuerySet):
         *,
         include_children: bool = True,
         stances: Iterable[str] | None = None,
+        affiliated: bool = False,
     ) -> ClaimQuerySet:
-        """Claims that the actor's sources (and its sub-actors' by default) spoke about."""
-        conditions: dict = {"source__actor_id__in": _actor_ids(actor, include_children)}
+        """Claims that the actor's sources (and its sub-actors' by default) spoke about: those
+        speaking for it, and with `affiliated` those belonging to it."""
+        ids = _actor_ids(actor, include_children)
+        attributions = self._attributions().filter(
+            spoken_for(ids, affiliated=affiliated), claim=OuterRef("pk")
+        )
         if stances:
-            conditions["stance__in"] = expand_stances(stances)
-        return self._with_attribution(**conditions)
+            attributions = attributions.filter(stance__in=expand_stances(stances))
+        return self.filter(Exists(attributions))
 
     def about(self, actor: ActorLike, *, include_children: bool = True) -> ClaimQuerySet:
         return self.filter(about__in=_actor_ids(actor, include_children)).distinct()

@@ -39,6 +39,7 @@ from tracker.models import (
     Claim,
     Source,
     SourceKind,
+    SourceTie,
     Stance,
 )
 from tracker.seedfields import anonymity_problem, entry_label, field_problem
@@ -74,7 +75,9 @@ _SPEC: dict[str, _Spec] = {
         "slug! name! kind! country parent aliases:list wikidata_id description",
         kind=ActorKind.values,
     ),
-    "sources": _fields("slug! name! kind! role actor description", kind=SourceKind.values),
+    "sources": _fields(
+        "slug! name! kind! role actor tie description", kind=SourceKind.values, tie=SourceTie.values
+    ),
     "claims": _fields("slug! text! about:list first_reported_on:date"),
     "attributions": _fields(
         "claim! source! stance! wording count:int anonymity quote passage occurrence:int "
@@ -291,6 +294,8 @@ class _Reader:
                 slug = actors[slug].get("parent")
         for entry in self.defined["sources"].values():
             self._ref(entry, "actor", "actors", entry.get("actor"))
+            if entry.get("tie") and not entry.get("actor"):
+                self.error(entry, "tie: says how the source is tied to its actor; give the actor")
         for entry in self.defined["claims"].values():
             for slug in entry.get("about", []):
                 self._ref(entry, "about", "actors", slug)
@@ -414,6 +419,7 @@ def _write(reader: _Reader, summary: LoadSummary) -> None:
                 "kind": entry.get("kind"),
                 "role": entry.get("role", ""),
                 "actor": actors[actor_slug] if actor_slug else None,
+                "tie": entry.get("tie") or SourceTie.SPEAKS_FOR,
                 "description": entry.get("description", ""),
             },
         )

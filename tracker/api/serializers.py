@@ -69,7 +69,7 @@ class SourceRefSerializer(ReadOnlyModelSerializer):
 
     class Meta:
         model = Source
-        fields = ["id", "slug", "name", "kind", "actor"]
+        fields = ["id", "slug", "name", "kind", "actor", "tie"]
 
 
 class ArticleRefSerializer(ReadOnlyModelSerializer):
@@ -268,7 +268,7 @@ class SourceSerializer(ReadOnlyModelSerializer):
 
     class Meta:
         model = Source
-        fields = ["id", "slug", "name", "kind", "role", "description", "actor", "page_url"]
+        fields = ["id", "slug", "name", "kind", "role", "description", "actor", "tie", "page_url"]
 
 
 class StanceCountsSerializer(serializers.Serializer):

@@ -1,6 +1,14 @@
 """The claims domain's models; the vocabulary they use lives in tracker/choices.py."""
 
-from tracker.choices import ActorKind, Anonymity, ClaimStatus, Rating, SourceKind, Stance
+from tracker.choices import (
+    ActorKind,
+    Anonymity,
+    ClaimStatus,
+    Rating,
+    SourceKind,
+    SourceTie,
+    Stance,
+)
 from tracker.models.actors import Actor, ActorAlias, Source
 from tracker.models.claims import Attribution, Claim, Response
 from tracker.models.counters import ActorStanceCount, AttributionTally
@@ -21,6 +29,7 @@ __all__ = [
     "Response",
     "Source",
     "SourceKind",
+    "SourceTie",
     "Stance",
     "TrackRecord",
     "Verdict",

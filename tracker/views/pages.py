@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django import forms
 from django.db.models import (
     Prefetch,
     QuerySet,
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_safe
 
 from articles.models import Article
 from tracker import credibility as scoring
+from tracker.filtersets import StrictBooleanField
 from tracker.models import (
     Actor,
     Attribution,
@@ -24,7 +26,9 @@ from tracker.models import (
     TrackRecord,
     Verdict,
 )
+from tracker.querysets import spoken_for
 from tracker.templatetags.tracker_tags import claims_in_order
+from tracker.views.errors import BadParameters, bad_request
 
 # How each stance heads its group, in the order a reader expects: who said it, then who answered.
 CLAIM_HEADINGS = {
@@ -142,11 +146,16 @@ def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
     ancestors = _ancestors(actor)
     children = list(actor.children.order_by("name")[: ACTOR_CHILDREN_LIMIT + 1])
+    try:
+        affiliated = _affiliated(request)
+    except BadParameters as error:
+        return bad_request(request, error.problems)
     subtree_ids = list(Actor.objects.subtree(actor).values_list("pk", flat=True))
-    # A literal list: planners estimate `IN (...)` well, and a path prefix badly.
-    attributions = Attribution.objects.filter(source__actor_id__in=subtree_ids)
+    # A literal list: planners estimate `IN (...)` well, and a path prefix badly. The sources
+    # speaking for the actors count; those only belonging to them when asked (affiliated=1).
+    attributions = Attribution.objects.filter(spoken_for(subtree_ids, affiliated=affiliated))
     # The sub-tree's counts by stance are kept with the data (tracker/counters.py).
-    counts = actor.subtree_stance_counts()
+    counts = actor.subtree_stance_counts(affiliated=affiliated)
     # One small query per stance, every stance (so the page's queries are the same whatever
     # the actor said): the newest rows, stopped at the limit.
     newest = {
@@ -159,11 +168,15 @@ def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
         if newest[stance]
     ]
     about = list(Claim.objects.about(actor)[: ACTOR_ABOUT_LIMIT + 1])
+    scope = "&affiliated=1" if affiliated else ""
     record = _record(
         actor,
         attributions,
-        claims_url=f"{reverse('tracker:claim_list')}?actor={actor.slug}&contradicted_denials=1",
+        claims_url=f"{reverse('tracker:claim_list')}?actor={actor.slug}&contradicted_denials=1"
+        + scope,
     )
+    if affiliated:
+        record.record = scoring.affiliated_record(actor)
     return render(
         request,
         "tracker/actor_detail.html",
@@ -179,8 +192,18 @@ def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "more_about": len(about) > ACTOR_ABOUT_LIMIT,
             "about_limit": ACTOR_ABOUT_LIMIT,
             "record": record,
+            "affiliated": affiliated,
+            "scope": scope,
         },
     )
+
+
+def _affiliated(request: HttpRequest) -> bool:
+    """The `affiliated` parameter (1 or 0), as the claim list's filters read it; else a 400."""
+    try:
+        return bool(StrictBooleanField().clean(request.GET.get("affiliated")))
+    except forms.ValidationError as error:
+        raise BadParameters([("affiliated", " ".join(error.messages))]) from None
 
 
 @require_safe

@@ -283,6 +283,7 @@ def test_the_ranking_names_who_each_record_is_of(client, rated_seed):
         "name": source.name,
         "kind": source.kind,
         "actor": {"slug": source.actor.slug, "name": source.actor.name, "kind": source.actor.kind},
+        "tie": "speaks_for",
     }
     assert row["actor"] is None
     assert {k: v for k, v in row.items() if k not in ("id", "source", "actor")} == record_json(
