@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import models, transaction
+from django.db.models import ProtectedError
 
 from articles.history import recorded_as
 from articles.importing import (
@@ -30,6 +31,7 @@ from articles.importing import (
 from articles.models import Outlet
 from articles.text import BodyChangeRefused
 from tracker import spans
+from tracker.integrity import explain
 from tracker.models import (
     Actor,
     ActorAlias,
@@ -129,14 +131,15 @@ class LoadSummary:
 
     @property
     def changed(self) -> int:
-        return sum(c["created"] + c["updated"] for c in self.counts.values())
+        return sum(c["created"] + c["updated"] + c["removed"] for c in self.counts.values())
 
     def __str__(self) -> str:
-        parts = [f"{sum(c.values())} {kind}" for kind, c in self.counts.items()]
+        parts = [f"{sum(c.values()) - c['removed']} {kind}" for kind, c in self.counts.items()]
         totals = sum(self.counts.values(), Counter())
+        removed = f", {totals['removed']} removed" if totals["removed"] else ""
         return (
             f"{', '.join(parts)} ({totals['created']} created, {totals['updated']} updated, "
-            f"{totals['unchanged']} unchanged)"
+            f"{totals['unchanged']} unchanged{removed})"
         )
 
 
@@ -471,6 +474,7 @@ def _write(reader: _Reader, summary: LoadSummary) -> None:
                 raise SeedErrors([SeedError(text.path.name, "", str(exc))]) from None
             outcome = "updated" if changed else "unchanged"
         summary.record("articles", outcome)
+        seeded: set[int] = set()
         for entry in attributions:
             source = sources[entry.get("source")]
             lookup = {
@@ -490,5 +494,46 @@ def _write(reader: _Reader, summary: LoadSummary) -> None:
             if places[(entry.get("claim"), entry.get("source"), entry.get("stance"))] > 1:
                 # Said at two places (the lede and the body): each place is its own row.
                 lookup["span_start"] = values.pop("span_start")
-            _attribution, outcome = _upsert(Attribution, lookup, values)
+            attribution, outcome = _upsert(Attribution, lookup, values)
+            seeded.add(attribution.pk)
             summary.record("attributions", outcome)
+        _retire(article, seeded, set(defined["claims"]), summary)
+
+
+# The history reason every row the loader writes carries (articles.history.recorded_as).
+LOADER = "load_seeds"
+
+
+def _loader_only(model: type[models.Model], pks: list[int]) -> set[int]:
+    """The rows among these that only the seed loader ever wrote (its history says so): the
+    seed's own rows, which it may take back. A row an editor created or changed is theirs."""
+    reasons: dict[int, list[str]] = defaultdict(list)
+    history = model.history.filter(id__in=pks)  # type: ignore[attr-defined]
+    for pk, reason in history.values_list("id", "history_change_reason"):
+        reasons[pk].append(reason or "")
+    return {pk for pk, said in reasons.items() if all(r.startswith(LOADER) for r in said)}
+
+
+def _retire(article: Any, seeded: set[int], defined: set[str], summary: LoadSummary) -> None:
+    """Remove the article's attributions that an earlier load wrote and the seed no longer
+    holds, and their claims if nothing else rests on them (the seed no longer defines them, no
+    other attribution, no verdict, and only the loader wrote them). Editors' rows stay."""
+    stale = dict(article.attributions.exclude(pk__in=seeded).values_list("pk", "claim_id"))
+    owned = _loader_only(Attribution, list(stale))
+    for attribution in Attribution.objects.filter(pk__in=owned).order_by("pk"):
+        try:
+            attribution.delete()
+        except ProtectedError as error:
+            file = article.source_file or article.title
+            raise SeedErrors([SeedError(file, "", explain(error, attribution))]) from None
+        summary.record("attributions", "removed")
+    orphans = (
+        Claim.objects.filter(pk__in={stale[pk] for pk in owned}, attributions__isnull=True)
+        .filter(verdicts__isnull=True)
+        .exclude(slug__in=defined)
+    )
+    for claim in orphans.filter(
+        pk__in=_loader_only(Claim, list(orphans.values_list("pk", flat=True)))
+    ):
+        claim.delete()
+        summary.record("claims", "removed")

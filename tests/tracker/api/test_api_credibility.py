@@ -20,7 +20,7 @@ from .test_api import every_page, get
 pytestmark = pytest.mark.django_db
 
 LIBYA = "russia-has-forces-in-libya"
-NOT_THE_STATE = "russians-in-libya-do-not-represent-russian-state"
+NOT_THE_STATE = "russians-in-libya-represent-russian-state-or-are-paid-by-it"
 HAFTAR = "haftar-forces-recruited-syrian-fighters"
 HIRING = "wagner-conducting-syrian-hiring-with-russian-army-supervision"
 FIRST_SENT = "wagner-first-sent-syrians-to-libya-in-2019"
@@ -58,7 +58,7 @@ def rated_seed(seeded, analyst):
     Evidence.objects.create(verdict=latest, attribution=libya.attributions.get())
     Evidence.objects.create(verdict=latest, url="https://example.org/un-report", title="UN report")
     for slug, rating in [
-        (NOT_THE_STATE, "refuted"),
+        (NOT_THE_STATE, "confirmed"),  # Putin denied it
         (HAFTAR, "mostly_true"),
         (HIRING, "confirmed"),
         (FIRST_SENT, "unproven"),

@@ -383,17 +383,17 @@ def test_the_command_recomputes_every_record_and_says_so(newsroom, capsys):
 # -- Contradicted denials -----------------------------------------------------------------------
 
 LIBYA = "russia-has-forces-in-libya"
-NOT_THE_STATE = "russians-in-libya-do-not-represent-russian-state"
+NOT_THE_STATE = "russians-in-libya-represent-russian-state-or-are-paid-by-it"
 HAFTAR = "haftar-forces-recruited-syrian-fighters"
 HIRING = "wagner-conducting-syrian-hiring-with-russian-army-supervision"
 
 
 @pytest.fixture
 def rated_seed(seeded):
-    """The seed with verdicts: Russia's denial and Haftar's contradicted, Putin refuted."""
+    """The seed with verdicts: the Russian state's, Putin's and Haftar's denials contradicted."""
     for slug, rating in [
         (LIBYA, "confirmed"),
-        (NOT_THE_STATE, "refuted"),
+        (NOT_THE_STATE, "confirmed"),
         (HAFTAR, "mostly_true"),
         (HIRING, "confirmed"),
         ("wagner-first-sent-syrians-to-libya-in-2019", "unproven"),
@@ -414,7 +414,8 @@ def test_the_seed_has_denials_later_contradicted_once_rated(client, rated_seed):
         LIBYA,
         NOT_THE_STATE,
     }
-    assert listed(client, "?contradicted_denials=1&stance=denies") == {LIBYA, HAFTAR}
+    assert listed(client, "?contradicted_denials=1&stance=denies") == {LIBYA, NOT_THE_STATE, HAFTAR}
+    assert listed(client, "?contradicted_denials=1&stance=asserts") == set()
     assert listed(client, "?contradicted_denials=0&actor=russia") == listed(client, "?actor=russia")
     html = client.get("/claims/?contradicted_denials=1").content.decode()
     assert "Denials later contradicted (and assertions later refuted)" in html  # the chip
@@ -436,9 +437,10 @@ def test_the_russian_government_page_shows_what_the_evidence_contradicts(client,
     libya = Claim.objects.get(slug=LIBYA)
     assert f'href="/claims/{libya.pk}/"' in denials
     assert "Confirmed" in denials and "Russian state" in denials and "1 against" in denials
+    assert "Russians in Libya represent the Russian state" in denials
+    assert "Vladimir Putin" in denials
     refuted = section(html, "Assertions later refuted")
-    assert "Russians in Libya, if there are any" in refuted
-    assert "Vladimir Putin" in refuted
+    assert "None: the ratings so far refute no assertion" in refuted
     assert 'href="/claims/?actor=russian-government&amp;contradicted_denials=1"' in html
     moved = section(html, "The claims that moved it")
     assert moved.count('<li class="statement') == 2
