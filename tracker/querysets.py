@@ -139,22 +139,20 @@ class AttributionQuerySet(models.QuerySet):
         """How well something is sourced, in one aggregate query.
 
         people counts the people the wording stands for ("five sources" is 5), leaving out
-        documents and unattributed statements, which are nobody.
+        documents and unattributed statements, which are nobody; `unspecified` counts the
+        attributions to an unspecified number ("some experts"), each at least two people, so
+        that `people_at_least` is what the text allows one to say for sure.
         """
         Q = models.Q
-        return self.aggregate(
+        people = ~Q(anonymity=Anonymity.UNATTRIBUTED) & ~Q(source__kind__in=NOT_PEOPLE)
+        summary = self.aggregate(
             attributions=models.Count("pk"),
             sources=models.Count("source", distinct=True),
             named=models.Count("pk", filter=Q(anonymity=Anonymity.NAMED)),
             anonymous=models.Count("pk", filter=Q(anonymity=Anonymity.ANONYMOUS)),
             unattributed=models.Count("pk", filter=Q(anonymity=Anonymity.UNATTRIBUTED)),
-            people=Coalesce(
-                models.Sum(
-                    "count",
-                    filter=~Q(anonymity=Anonymity.UNATTRIBUTED) & ~Q(source__kind__in=NOT_PEOPLE),
-                ),
-                0,
-            ),
+            people=Coalesce(models.Sum("count", filter=people), 0),
+            unspecified=models.Count("pk", filter=people & Q(count__isnull=True)),
             documents=models.Count("pk", filter=Q(source__kind="document")),
             asserts=models.Count("pk", filter=Q(stance=Stance.ASSERTS)),
             denies=models.Count("pk", filter=Q(stance="denies")),
@@ -162,6 +160,9 @@ class AttributionQuerySet(models.QuerySet):
             no_response=models.Count("pk", filter=Q(stance="no_response")),
             responses=models.Count("pk", filter=Q(stance__in=RESPONSES)),
         )
+        # An unspecified number is more than one: two at least.
+        summary["people_at_least"] = summary["people"] + 2 * summary["unspecified"]
+        return summary
 
     def newest_of_stance(self, stance: str, limit: int) -> AttributionQuerySet:
         """The newest `limit` attributions of one stance: a LIMIT the database stops at early

@@ -54,12 +54,16 @@ _TYPES: dict[str, type | tuple[type, ...]] = {
     "int": int,
     "list": list,
     "date": (date, str),
+    "count": (int, str),
 }
+# How a seed writes an unspecified number more than one ("some experts"): stored as no count.
+UNSPECIFIED_COUNT = "several"
 
 
 def _has_type(value: Any, kind: type | tuple[type, ...]) -> bool:
     """isinstance(), except that true and false are not integers (they are in Python)."""
-    return isinstance(value, kind) and not (kind is int and isinstance(value, bool))
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    return isinstance(value, kind) and not (int in kinds and isinstance(value, bool))
 
 
 def _fields(spec: str, **choices: list[str]) -> _Spec:
@@ -82,7 +86,7 @@ _SPEC: dict[str, _Spec] = {
     ),
     "claims": _fields("slug! text! about:list first_reported_on:date"),
     "attributions": _fields(
-        "claim! source! stance! wording count:int anonymity quote passage occurrence:int "
+        "claim! source! stance! wording count:count anonymity quote passage occurrence:int "
         "span_start:int span_end:int",
         stance=Stance.values,
         anonymity=Anonymity.values,
@@ -252,6 +256,13 @@ class _Reader:
                 ok = False
             elif choices is not None and value not in choices:
                 self.error(entry, f"{key}: unknown value {value!r} (one of: {', '.join(choices)})")
+                ok = False
+            elif key == "count" and isinstance(value, str) and value != UNSPECIFIED_COUNT:
+                self.error(
+                    entry,
+                    f"count: {value!r} is not a number; write {UNSPECIFIED_COUNT!r} for an "
+                    "unspecified number more than one",
+                )
                 ok = False
             elif key == "slug" and not _SLUG.match(value):
                 self.error(entry, f"slug: {value!r} may only hold a-z, 0-9, '-' and '_'")
@@ -485,7 +496,7 @@ def _write(reader: _Reader, summary: LoadSummary) -> None:
             }
             values = {
                 "wording": entry.get("wording", ""),
-                "count": entry.get("count", 1),
+                "count": None if entry.get("count") == UNSPECIFIED_COUNT else entry.get("count", 1),
                 "anonymity": entry.get("anonymity") or source.default_anonymity,
                 "quote": entry.get("quote", ""),
                 "span_start": entry.get("span_start"),

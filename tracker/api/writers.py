@@ -132,7 +132,14 @@ class AttributionWriteSerializer(serializers.Serializer):
     )
     stance = serializers.ChoiceField(choices=Stance.choices)
     wording = TextField(max_length=500, required=False, allow_blank=True, default="")
-    count = NumberField(min_value=1, max_value=MAX_INT, default=1)
+    count = NumberField(
+        min_value=1,
+        max_value=MAX_INT,
+        default=1,
+        allow_null=True,
+        help_text="How many people the wording stands for; null for an unspecified number more "
+        'than one ("some experts").',
+    )
     anonymity = serializers.ChoiceField(
         choices=Anonymity.choices,
         required=False,

@@ -167,8 +167,11 @@ class Attribution(models.Model):
     )
     count = models.PositiveIntegerField(
         default=1,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(1)],
-        help_text="How many people the wording stands for (1 where the text is silent).",
+        help_text="How many people the wording stands for (1 where the text names one). Leave "
+        'empty for an unspecified number more than one ("some experts", "officials").',
     )
     anonymity = models.CharField(max_length=16, choices=Anonymity, default=Anonymity.NAMED)
     quote = models.TextField(
@@ -197,8 +200,10 @@ class Attribution(models.Model):
                 condition=models.Q(anonymity__in=[a.value for a in Anonymity]),
                 name="attribution_anonymity_valid",
             ),
+            # No count is "an unspecified number, more than one" ("some experts").
             models.CheckConstraint(
-                condition=models.Q(count__gte=1), name="attribution_count_gte_1"
+                condition=models.Q(count__gte=1) | models.Q(count__isnull=True),
+                name="attribution_count_gte_1",
             ),
             models.CheckConstraint(
                 condition=models.Q(span_start__gte=0)
@@ -224,6 +229,11 @@ class Attribution(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} {self.get_stance_display().lower()}: {self.claim}"
+
+    @property
+    def count_text(self) -> str:
+        """How many people, in words: "5 people", "several people" when the text does not say."""
+        return "several people" if self.count is None else f"{self.count} people"
 
     @property
     def is_response(self) -> bool:
