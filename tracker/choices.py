@@ -70,6 +70,14 @@ class Anonymity(models.TextChoices):
     UNATTRIBUTED = "unattributed", "Unattributed"
 
 
+class DatePrecision(models.TextChoices):
+    """How much of a date is known: "7 January 2020", "January 2020", "2020"."""
+
+    DAY = "day", "Day"
+    MONTH = "month", "Month"
+    YEAR = "year", "Year"
+
+
 class ClaimStatus(models.TextChoices):
     UNRATED = "unrated", "Not yet rated"
     CONFIRMED = "confirmed", "Confirmed"

@@ -30,7 +30,8 @@ from articles.importing import (
 )
 from articles.models import Outlet
 from articles.text import BodyChangeRefused
-from tracker import spans
+from tracker import partial_dates, spans
+from tracker.choices import DatePrecision
 from tracker.integrity import explain
 from tracker.models import (
     Actor,
@@ -86,7 +87,8 @@ _SPEC: dict[str, _Spec] = {
     ),
     "claims": _fields("slug! text! about:list first_reported_on:date"),
     "attributions": _fields(
-        "claim! source! stance! wording count:count anonymity quote passage occurrence:int "
+        "claim! source! stance! wording count:count anonymity said_on:date quote passage "
+        "occurrence:int "
         "span_start:int span_end:int",
         stance=Stance.values,
         anonymity=Anonymity.values,
@@ -264,6 +266,16 @@ class _Reader:
                     "unspecified number more than one",
                 )
                 ok = False
+            elif key == "said_on" and isinstance(value, date):
+                entry.data["said_on_precision"] = DatePrecision.DAY.value
+            elif key == "said_on" and isinstance(value, str):
+                try:
+                    entry.data["said_on"], entry.data["said_on_precision"] = partial_dates.parse(
+                        value
+                    )
+                except ValueError as error:
+                    self.error(entry, f"said_on: {error}")
+                    ok = False
             elif key == "slug" and not _SLUG.match(value):
                 self.error(entry, f"slug: {value!r} may only hold a-z, 0-9, '-' and '_'")
                 ok = False
@@ -499,6 +511,8 @@ def _write(reader: _Reader, summary: LoadSummary) -> None:
                 "count": None if entry.get("count") == UNSPECIFIED_COUNT else entry.get("count", 1),
                 "anonymity": entry.get("anonymity") or source.default_anonymity,
                 "quote": entry.get("quote", ""),
+                "said_on": entry.get("said_on"),
+                "said_on_precision": entry.get("said_on_precision", ""),
                 "span_start": entry.get("span_start"),
                 "span_end": entry.get("span_end"),
             }

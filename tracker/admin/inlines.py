@@ -27,6 +27,7 @@ class AttributionInline(PreloadedAutocompleteInline, admin.StackedInline):
     autocomplete_fields = ("claim", "source", "article")
     fieldsets = (
         (None, {"fields": (("claim", "source", "article"), ("stance", "anonymity", "count"))}),
+        (None, {"fields": (("said_on", "said_on_precision"),)}),
         (None, {"fields": ("wording", ("quote", "passage"), "context")}),
     )
 
@@ -39,6 +40,7 @@ class ClaimAttributionInline(AttributionInline):
     fk_name = "claim"
     fieldsets = (
         (None, {"fields": (("source", "article"), ("stance", "anonymity", "count"))}),
+        (None, {"fields": (("said_on", "said_on_precision"),)}),
         (None, {"fields": ("wording", ("quote", "passage"), "context")}),
     )
 
@@ -48,6 +50,7 @@ class ArticleAttributionInline(AttributionInline):
     formset = ArticleAttributionFormSet
     fieldsets = (
         (None, {"fields": (("claim", "source"), ("stance", "anonymity", "count"))}),
+        (None, {"fields": (("said_on", "said_on_precision"),)}),
         (None, {"fields": ("wording", ("quote", "passage"), "context")}),
     )
 

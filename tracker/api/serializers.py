@@ -98,6 +98,7 @@ ATTRIBUTION_FIELDS = [
     "count",
     "anonymity",
     "quote",
+    "said_on",
     "passage",
     "span_start",
     "span_end",
@@ -113,6 +114,12 @@ class _AttributionBase(ReadOnlyModelSerializer):
     source = SourceRefSerializer()  # type: ignore[assignment]  # the API field "source" (above)
     passage = serializers.CharField(
         source="passage_text", help_text="The article's words the attribution rests on."
+    )
+    said_on = serializers.CharField(
+        source="said_on_iso",
+        allow_null=True,
+        help_text='When the source said it, ISO 8601 cut to what the article gives ("2020-01"); '
+        "null when it does not say.",
     )
 
 

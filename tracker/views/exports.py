@@ -13,11 +13,13 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import (
+    Case,
     CharField,
     Count,
     F,
     QuerySet,
     Value,
+    When,
 )
 from django.db.models.functions import Cast, Concat, Substr
 from django.http import StreamingHttpResponse
@@ -49,6 +51,7 @@ EXPORT_FIELDS = (
     "actor_slug",
     "stance",
     "quote",
+    "said_on",
     "passage",
     "article_id",
     "article",
@@ -94,12 +97,19 @@ def _export_query(attributions: QuerySet[Attribution]) -> QuerySet:
             # The passage is cut out by the database: the article body never leaves it.
             x_passage=Substr("article__body", F("span_start") + 1, F("span_end") - F("span_start")),
             x_published_on=as_text("article__published_on"),
+            # When it was said, as ISO 8601 cut to what is known: "2020-01" for January 2020.
+            x_said_on=Case(
+                When(said_on_precision="year", then=Substr(as_text("said_on"), 1, 4)),
+                When(said_on_precision="month", then=Substr(as_text("said_on"), 1, 7)),
+                default=as_text("said_on"),
+            ),
         )
         .values_list(
             "claim_id", "claim__text", "claim__status", "x_claim_url", "source_id", "source__name",
             "source__kind", "wording", "count", "anonymity", "source__actor__name",
-            "source__actor__slug", "stance", "quote", "x_passage", "article_id", "article__title",
-            "x_article_url", "article__outlet__name", "x_published_on", "span_start", "span_end",
+            "source__actor__slug", "stance", "quote", "x_said_on", "x_passage", "article_id",
+            "article__title", "x_article_url", "article__outlet__name", "x_published_on",
+            "span_start", "span_end",
         )
     )  # fmt: skip
 
