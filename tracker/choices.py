@@ -25,6 +25,9 @@ class SourceKind(models.TextChoices):
     ORGANISATION = "organisation", "Organisation"
     DOCUMENT = "document", "Document"
     ANONYMOUS = "anonymous", "Anonymous"
+    # An official speaking on the record for a body without being named ("a spokesman for
+    # Haftar's militia"): the body owns the words, so it is not an anonymous source.
+    SPOKESPERSON = "spokesperson", "Unnamed spokesperson (on the record)"
     UNATTRIBUTED = "unattributed", "Unattributed"
 
 
@@ -67,6 +70,8 @@ def expand_stances(stances: Iterable[str]) -> list[str]:
 class Anonymity(models.TextChoices):
     NAMED = "named", "Named"
     ANONYMOUS = "anonymous", "Anonymous"
+    # On the record for a named body, the person unnamed: not counted as anonymous.
+    ON_RECORD = "on_record", "On the record, unnamed"
     UNATTRIBUTED = "unattributed", "Unattributed"
 
 

@@ -138,18 +138,23 @@ class AttributionQuerySet(models.QuerySet):
     def sourcing_summary(self) -> dict[str, int]:
         """How well something is sourced, in one aggregate query.
 
-        people counts the people the wording stands for ("five sources" is 5), leaving out
-        documents and unattributed statements, which are nobody; `unspecified` counts the
-        attributions to an unspecified number ("some experts"), each at least two people, so
-        that `people_at_least` is what the text allows one to say for sure.
+        Who spoke to the claim (asserted or denied it: `spoke`) is counted apart from who was
+        asked and did not answer (declined or did not respond: `asked`). people counts the
+        people who asserted or denied it, as the wording stands for them ("five sources" is 5),
+        leaving out documents and unattributed statements, which are nobody; `unspecified`
+        counts their attributions to an unspecified number ("some experts"), each at least two
+        people, so that `people_at_least` is what the text allows one to say for sure.
+        `only_anonymous` says that every assertion rests on anonymous sources.
         """
         Q = models.Q
-        people = ~Q(anonymity=Anonymity.UNATTRIBUTED) & ~Q(source__kind__in=NOT_PEOPLE)
+        spoke = Q(stance__in=(Stance.ASSERTS, Stance.DENIES))
+        people = spoke & ~Q(anonymity=Anonymity.UNATTRIBUTED) & ~Q(source__kind__in=NOT_PEOPLE)
         summary = self.aggregate(
             attributions=models.Count("pk"),
             sources=models.Count("source", distinct=True),
             named=models.Count("pk", filter=Q(anonymity=Anonymity.NAMED)),
             anonymous=models.Count("pk", filter=Q(anonymity=Anonymity.ANONYMOUS)),
+            on_record=models.Count("pk", filter=Q(anonymity=Anonymity.ON_RECORD)),
             unattributed=models.Count("pk", filter=Q(anonymity=Anonymity.UNATTRIBUTED)),
             people=Coalesce(models.Sum("count", filter=people), 0),
             unspecified=models.Count("pk", filter=people & Q(count__isnull=True)),
@@ -159,9 +164,15 @@ class AttributionQuerySet(models.QuerySet):
             declined=models.Count("pk", filter=Q(stance="declined")),
             no_response=models.Count("pk", filter=Q(stance="no_response")),
             responses=models.Count("pk", filter=Q(stance__in=RESPONSES)),
+            spoke=models.Count("pk", filter=spoke),
+            asked=models.Count("pk", filter=Q(stance__in=(Stance.DECLINED, Stance.NO_RESPONSE))),
+            asserts_anonymous=models.Count(
+                "pk", filter=Q(stance=Stance.ASSERTS, anonymity=Anonymity.ANONYMOUS)
+            ),
         )
         # An unspecified number is more than one: two at least.
         summary["people_at_least"] = summary["people"] + 2 * summary["unspecified"]
+        summary["only_anonymous"] = 0 < summary["asserts"] == summary["asserts_anonymous"]
         return summary
 
     def newest_of_stance(self, stance: str, limit: int) -> AttributionQuerySet:

@@ -78,11 +78,11 @@ def test_the_russian_state_denies_having_forces_in_libya(seeded):
     assert denial.passage == "The Russian state has denied having forces in Libya."
 
 
-def test_the_haftar_spokesman_denies_recruiting_syrians_anonymously(seeded):
+def test_the_haftar_spokesman_denies_on_the_record_unnamed(seeded):
     denial = Attribution.objects.get(claim__slug="haftar-forces-recruited-syrian-fighters")
     assert (denial.stance, denial.anonymity, denial.wording) == (
         "denies",
-        "anonymous",
+        "on_record",
         "A spokesman for Haftar's militia",
     )
     assert denial.source.actor.slug == "libyan-national-army"

@@ -20,8 +20,8 @@ The rules, as implemented (tests/tracker/credibility/ check them on hand-compute
   `rated_claims` counts the distinct claims behind the scored statements.
 - The score is the mean of the Beta(1 + for, 1 + against) posterior of a uniform prior,
   (1 + for) / (2 + for + against), with its 90% credible interval (the 5% and 95% quantiles).
-- With fewer than TrackRecord.MIN_RECORD (3) scored statements, pages say there is not enough
-  record instead of giving a number; the counts and the claims behind them are still shown.
+- With fewer than TrackRecord.MIN_RECORD (3) scored statements, pages show the score with its
+  (wide) interval and say that it is too few to judge; rankings leave such records out.
 
 A rating is read from the claim's status, which the latest verdict sets; statuses written
 around the verdicts (a bulk import) count once `manage.py recompute_credibility` has run.

@@ -204,6 +204,7 @@ class Source(models.Model):
     def default_anonymity(self) -> str:
         by_kind: dict[str, Anonymity] = {
             self.Kind.ANONYMOUS: Anonymity.ANONYMOUS,
+            self.Kind.SPOKESPERSON: Anonymity.ON_RECORD,
             self.Kind.UNATTRIBUTED: Anonymity.UNATTRIBUTED,
         }
         return by_kind.get(self.kind, Anonymity.NAMED)

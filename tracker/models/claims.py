@@ -54,8 +54,9 @@ def anonymity_problem(kind: str, anonymity: str) -> str | None:
     """Why an attribution's anonymity contradicts its source's kind, in an editor's words.
 
     The one rule for the model, the admin, the API and the seed loader: an anonymous source's
-    attributions are anonymous, an unattributed source's are unattributed, a person's, an
-    organisation's or a document's are named.
+    attributions are anonymous, an unnamed spokesperson's are on the record (not anonymous: the
+    body speaks), an unattributed source's are unattributed, a person's, an organisation's or
+    a document's are named.
     """
     expected = Source(kind=kind).default_anonymity
     if anonymity == expected:

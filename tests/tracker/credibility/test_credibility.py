@@ -431,7 +431,8 @@ def test_the_russian_government_page_shows_what_the_evidence_contradicts(client,
     html = client.get("/actors/russian-government/").content.decode()
     record = section(html, "Track record")
     text = text_of(record)
-    assert "Not enough record (2 rated claims): 0 for, 2 against. A score needs at least 3." in text
+    assert "from 2 rated claims: 0 for, 2 against. Too few to judge" in text
+    assert "0.25 , 90% interval" in text  # (1 + 0) / (2 + 2)
     assert "did not respond 1 time" in text  # the Defence Ministry, on the rated hiring claim
     denials = section(html, "Denials later contradicted")
     libya = Claim.objects.get(slug=LIBYA)
@@ -476,11 +477,17 @@ def test_a_record_long_enough_gets_a_score_an_interval_and_its_reasons(client, n
     assert section(source_html, "Denials later contradicted").count('<li class="statement') == 3
 
 
-def test_a_short_record_says_so_instead_of_a_number(client, newsroom):
+def test_a_short_record_shows_its_score_and_interval_and_says_it_is_too_few(client, newsroom):
     rate(newsroom.claim, "mostly_true")
     text = text_of(client.get(newsroom.opposition_sources.get_absolute_url()).content.decode())
-    assert "Not enough record (1 rated claim): 0.75 for, 0.25 against." in text
-    assert "90% interval" not in text
+    record = TrackRecord.objects.get(source=newsroom.opposition_sources)
+    # (1 + 0.75) / (2 + 1): the mean, with the wide interval one rated claim leaves.
+    assert f"{record.score:.2f}" == "0.58"
+    assert (
+        f"0.58 , 90% interval {record.lower:.2f}–{record.upper:.2f}, from 1 rated claim: "
+        "0.75 for, 0.25 against. Too few to judge"
+    ) in text
+    assert "Not enough record" not in text
 
 
 def test_editors_text_on_the_record_is_escaped(client, newsroom):
@@ -541,4 +548,6 @@ def test_a_recompute_renews_pages_kept_under_the_data_version(client, newsroom):
     url = newsroom.opposition_sources.get_absolute_url()
     assert "No rated claim yet" in client.get(url).content.decode()  # the records lag behind
     call_command("recompute_credibility", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    assert "Not enough record (1 rated claim)" in text_of(client.get(url).content.decode())
+    assert "from 1 rated claim: 1 for, 0 against. Too few to judge" in text_of(
+        client.get(url).content.decode()
+    )

@@ -431,7 +431,7 @@ def test_an_editor_rates_the_seed_and_a_reader_sees_the_russian_governments_reco
         post(editor_client, claim, data)
     html = client.get("/actors/russian-government/").content.decode()
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
-    assert "Not enough record (2 rated claims): 0 for, 2 against." in text
+    assert "0.25 , 90% interval" in text and "from 2 rated claims: 0 for, 2 against." in text
     assert "did not respond 1 time" in text
     denials = re.search(r"Denials later contradicted.*?(?=<h[23])", html, re.S).group(0)
     assert "Russia has forces in Libya." in denials
