@@ -83,6 +83,14 @@ class DatePrecision(models.TextChoices):
     YEAR = "year", "Year"
 
 
+class LinkRelation(models.TextChoices):
+    """How one claim answers another (read from the first: it contradicts the second)."""
+
+    CONTRADICTS = "contradicts", "Contradicts"
+    SUPPORTS = "supports", "Supports"
+    SAME_AS = "same_as", "The same as"
+
+
 class ClaimStatus(models.TextChoices):
     UNRATED = "unrated", "Not yet rated"
     CONFIRMED = "confirmed", "Confirmed"

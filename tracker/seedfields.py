@@ -10,7 +10,7 @@ from django.core.validators import URLValidator
 from django.db import models
 
 from articles.models import Article, Outlet
-from tracker.models import Actor, Attribution, Claim, Source
+from tracker.models import Actor, Attribution, Claim, ClaimLink, Source
 from tracker.models.claims import anonymity_problem
 
 __all__ = ["anonymity_problem", "entry_label", "field_problem"]
@@ -24,6 +24,7 @@ _MODELS: dict[str, type[models.Model]] = {
     "sources": Source,
     "claims": Claim,
     "attributions": Attribution,
+    "links": ClaimLink,
     "article": Article,
 }
 _WEB = URLValidator(schemes=["http", "https"])

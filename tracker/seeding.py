@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from django.db import models, transaction
+from django.db import transaction
 
 from articles.history import recorded_as
 from articles.importing import (
@@ -30,7 +30,7 @@ from articles.importing import (
 from articles.models import Outlet
 from articles.text import BodyChangeRefused
 from tracker import partial_dates, spans
-from tracker.choices import DatePrecision
+from tracker.choices import DatePrecision, LinkRelation
 from tracker.models import (
     Actor,
     ActorAlias,
@@ -44,7 +44,7 @@ from tracker.models import (
     Stance,
 )
 from tracker.seedfields import anonymity_problem, entry_label, field_problem
-from tracker.seedrows import LoadSummary, SeedError, SeedErrors, retire
+from tracker.seedrows import LoadSummary, SeedError, SeedErrors, retire, upsert, write_links
 
 __all__ = ["LoadSummary", "SeedError", "SeedErrors", "load_seed_folder"]
 
@@ -95,9 +95,18 @@ _SPEC: dict[str, _Spec] = {
         anonymity=Anonymity.values,
     ),
     "article": _fields("title outlet url byline language"),
+    "links": _fields("claim! other! relation!", relation=LinkRelation.values),
 }
 _CATALOG_SECTIONS = ("outlets", "actors", "sources", "claims")
-_ANNOTATION_SECTIONS = ("article", "claims", "attributions", "outlets", "actors", "sources")
+_ANNOTATION_SECTIONS = (
+    "article",
+    "claims",
+    "attributions",
+    "outlets",
+    "actors",
+    "sources",
+    "links",
+)
 
 
 @dataclass
@@ -120,6 +129,7 @@ class _Reader:
         self.errors: list[SeedError] = []
         self.defined: dict[str, dict[str, Entry]] = {name: {} for name in _CATALOG_SECTIONS}
         self.articles: list[tuple[ArticleText, Entry, list[Entry]]] = []
+        self.links: list[Entry] = []
 
     def error(self, entry: Entry | str, message: str) -> None:
         if isinstance(entry, Entry):
@@ -141,7 +151,8 @@ class _Reader:
             if doc is None:
                 continue
             is_annotation = path.stem in texts
-            allowed = _ANNOTATION_SECTIONS if is_annotation else _CATALOG_SECTIONS
+            allowed = _ANNOTATION_SECTIONS if is_annotation else (*_CATALOG_SECTIONS, "links")
+            self.links += self._entries(path.name, doc, "links")
             for key in doc:
                 if key not in allowed:
                     beside = key in ("article", "attributions")
@@ -288,6 +299,11 @@ class _Reader:
         for entry in self.defined["claims"].values():
             for slug in entry.get("about", []):
                 self._ref(entry, "about", "actors", slug)
+        for entry in self.links:
+            self._ref(entry, "claim", "claims", entry.get("claim"))
+            self._ref(entry, "other", "claims", entry.get("other"))
+            if entry.get("claim") == entry.get("other"):
+                self.error(entry, "other: a claim cannot be linked to itself")
         for text, meta, attributions in self.articles:
             self._ref(meta, "outlet", "outlets", meta.get("outlet"))
             keys: dict[tuple, Entry] = {}
@@ -332,20 +348,6 @@ class _Reader:
             entry.data["quote"] = placed.quote  # as the article has it
 
 
-def _upsert[M: models.Model](model: type[M], lookup: dict, values: dict) -> tuple[M, str]:
-    """Create or update a row, writing only when a value differs (so a reload changes nothing)."""
-    obj = model._default_manager.filter(**lookup).first()
-    if obj is None:
-        return model._default_manager.create(**lookup, **values), "created"
-    changed = [name for name, value in values.items() if getattr(obj, name) != value]
-    if not changed:
-        return obj, "unchanged"
-    for name in changed:
-        setattr(obj, name, values[name])
-    obj.save()
-    return obj, "updated"
-
-
 def load_seed_folder(folder: Path) -> LoadSummary:
     """Check every file in the folder, then load all of it in one transaction (or nothing)."""
     reader = _Reader(folder)
@@ -363,7 +365,7 @@ def _write(reader: _Reader, summary: LoadSummary) -> None:
     defined = reader.defined
     outlets: dict[str, Outlet] = {}
     for slug, entry in defined["outlets"].items():
-        outlets[slug], outcome = _upsert(
+        outlets[slug], outcome = upsert(
             Outlet, {"slug": slug}, {"name": entry.get("name"), "url": entry.get("url", "")}
         )
         summary.record("outlets", outcome)
@@ -374,7 +376,7 @@ def _write(reader: _Reader, summary: LoadSummary) -> None:
         if slug not in actors:
             entry = defined["actors"][slug]
             parent = save_actor(entry.get("parent")) if entry.get("parent") else None
-            actors[slug], outcome = _upsert(
+            actors[slug], outcome = upsert(
                 Actor,
                 {"slug": slug},
                 {
@@ -400,7 +402,7 @@ def _write(reader: _Reader, summary: LoadSummary) -> None:
     sources: dict[str, Source] = {}
     for slug, entry in defined["sources"].items():
         actor_slug = entry.get("actor")
-        sources[slug], outcome = _upsert(
+        sources[slug], outcome = upsert(
             Source,
             {"slug": slug},
             {
@@ -422,7 +424,7 @@ def _write(reader: _Reader, summary: LoadSummary) -> None:
             first_seen[slug] = min(first_seen.get(slug, text.published_on), text.published_on)
     claims: dict[str, Claim] = {}
     for slug, entry in defined["claims"].items():
-        claims[slug], outcome = _upsert(
+        claims[slug], outcome = upsert(
             Claim,
             {"slug": slug},
             {
@@ -438,6 +440,7 @@ def _write(reader: _Reader, summary: LoadSummary) -> None:
             claims[slug].about.add(*missing)
             outcome = "updated" if outcome == "unchanged" else outcome
         summary.record("claims", outcome)
+    write_links(reader.links, claims, summary)
 
     for text, meta, attributions in reader.articles:
         outlet_slug = meta.get("outlet")
@@ -482,7 +485,7 @@ def _write(reader: _Reader, summary: LoadSummary) -> None:
             if places[(entry.get("claim"), entry.get("source"), entry.get("stance"))] > 1:
                 # Said at two places (the lede and the body): each place is its own row.
                 lookup["span_start"] = values.pop("span_start")
-            attribution, outcome = _upsert(Attribution, lookup, values)
+            attribution, outcome = upsert(Attribution, lookup, values)
             seeded.add(attribution.pk)
             summary.record("attributions", outcome)
         retire(article, seeded, set(defined["claims"]), summary)

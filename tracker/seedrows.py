@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import ProtectedError
 
 from tracker.integrity import explain
-from tracker.models import Attribution, Claim
+from tracker.models import Attribution, Claim, ClaimLink
 
 
 @dataclass(frozen=True)
@@ -88,3 +88,30 @@ def retire(article: Any, seeded: set[int], defined: set[str], summary: LoadSumma
     ):
         claim.delete()
         summary.record("claims", "removed")
+
+
+def write_links(entries: list[Any], claims: dict[str, Claim], summary: LoadSummary) -> None:
+    """The seed's links between claims, each once whichever end the seed writes it from."""
+    for entry in entries:
+        claim, other = claims[entry.get("claim")], claims[entry.get("other")]
+        relation = entry.get("relation")
+        pair = models.Q(claim=claim, other=other) | models.Q(claim=other, other=claim)
+        if ClaimLink.objects.filter(pair, relation=relation).exists():
+            summary.record("links", "unchanged")
+            continue
+        ClaimLink.objects.create(claim=claim, other=other, relation=relation)
+        summary.record("links", "created")
+
+
+def upsert[M: models.Model](model: type[M], lookup: dict, values: dict) -> tuple[M, str]:
+    """Create or update a row, writing only when a value differs (so a reload changes nothing)."""
+    obj = model._default_manager.filter(**lookup).first()
+    if obj is None:
+        return model._default_manager.create(**lookup, **values), "created"
+    changed = [name for name, value in values.items() if getattr(obj, name) != value]
+    if not changed:
+        return obj, "unchanged"
+    for name in changed:
+        setattr(obj, name, values[name])
+    obj.save()
+    return obj, "updated"

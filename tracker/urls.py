@@ -17,6 +17,7 @@ from tracker.models import (
     ActorAlias,
     Attribution,
     Claim,
+    ClaimLink,
     Evidence,
     Source,
     TrackRecord,
@@ -39,7 +40,10 @@ urlpatterns = [
     path("claims/matrix/", cached_page(matrix.claim_matrix, reads=LISTS), name="claim_matrix"),
     path(
         "claims/<int:pk>/",
-        cached_page(pages.claim_detail, reads=(*ATTRIBUTIONS, ABOUT, Verdict, Evidence, User)),
+        cached_page(
+            pages.claim_detail,
+            reads=(*ATTRIBUTIONS, ABOUT, ClaimLink, Verdict, Evidence, User),
+        ),
         name="claim_detail",
     ),
     path(

@@ -14,6 +14,7 @@ from tracker.admin.forms import (
 from tracker.admin.helpers import PreloadedAutocompleteInline
 from tracker.models import (
     Attribution,
+    ClaimLink,
     Evidence,
     Verdict,
 )
@@ -58,6 +59,20 @@ class ArticleAttributionInline(AttributionInline):
         # The article's own body is loaded once by the change form and handed to every row by
         # the formset; the rows need not repeat it.
         return super().get_queryset(request).select_related(None).select_related("claim", "source")
+
+
+class ClaimLinkInline(admin.TabularInline):
+    """The claims this one contradicts, supports or repeats (links to it show on the other's)."""
+
+    model = ClaimLink
+    fk_name = "claim"
+    extra = 0
+    autocomplete_fields = ("other",)
+    fields = ("relation", "other")
+    verbose_name = "link to another claim"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ClaimLink]:
+        return super().get_queryset(request).select_related("other")
 
 
 class VerdictInline(admin.StackedInline):

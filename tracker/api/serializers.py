@@ -12,6 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from articles.models import Article, Outlet
+from tracker.choices import LinkRelation
 from tracker.models import (
     Actor,
     Attribution,
@@ -20,6 +21,7 @@ from tracker.models import (
     TrackRecord,
     Verdict,
 )
+from tracker.models.links import ClaimLink
 from tracker.models.verdicts import Evidence
 from tracker.querysets import AttributionQuerySet
 
@@ -254,6 +256,14 @@ class RankedTrackRecordSerializer(TrackRecordSerializer):
         return {**{name: fields[name] for name in first}, **fields}
 
 
+class ClaimLinkSerializer(serializers.Serializer):
+    """A link as read from the claim shown (for the schema)."""
+
+    relation = serializers.ChoiceField(choices=LinkRelation.choices)
+    reads = serializers.CharField(help_text='The relation from this claim: "Contradicted by".')
+    claim = ClaimRefSerializer()
+
+
 class ClaimDetailSerializer(ClaimSerializer):
     about = ActorRefSerializer(many=True, help_text="The actors the claim is about.")
     verdicts = ClaimVerdictSerializer(
@@ -262,8 +272,27 @@ class ClaimDetailSerializer(ClaimSerializer):
         help_text="The editors' verdicts, the latest (which sets the status) first.",
     )
 
+    links = serializers.SerializerMethodField(
+        help_text="The claims this one answers or is answered by, read from this claim: "
+        '"Contradicts", "Contradicted by", "Supports", "Supported by", "The same as".'
+    )
+
     class Meta(ClaimSerializer.Meta):
-        fields = [*ClaimSerializer.Meta.fields, "about", "verdicts"]
+        fields = [*ClaimSerializer.Meta.fields, "about", "verdicts", "links"]
+
+    @extend_schema_field(ClaimLinkSerializer(many=True))
+    def get_links(self, claim: Claim) -> list[dict[str, Any]]:
+        rows = []
+        for link in ClaimLink.objects.touching(claim.pk):
+            relation, other = link.seen_from(claim.pk)
+            rows.append(
+                {
+                    "relation": link.relation,
+                    "reads": relation,
+                    "claim": ClaimRefSerializer(other).data,
+                }
+            )
+        return rows
 
 
 # -- Sources, actors, articles -----------------------------------------------------------------

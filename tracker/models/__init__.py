@@ -12,6 +12,7 @@ from tracker.choices import (
 from tracker.models.actors import Actor, ActorAlias, Source
 from tracker.models.claims import Attribution, Claim, Response
 from tracker.models.counters import ActorStanceCount, AttributionTally
+from tracker.models.links import ClaimLink
 from tracker.models.verdicts import Evidence, TrackRecord, Verdict
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "Attribution",
     "AttributionTally",
     "Claim",
+    "ClaimLink",
     "ClaimStatus",
     "Evidence",
     "Rating",

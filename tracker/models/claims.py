@@ -190,6 +190,7 @@ class Attribution(models.Model):
         max_length=8,
         choices=DatePrecision,
         blank=True,
+        db_default="",  # bulk writers that bypass the ORM leave it unset
         help_text="Day, month or year: how much of the date the article gives.",
     )
     span_start = models.PositiveIntegerField(

@@ -21,6 +21,7 @@ from tracker.models import (
     Actor,
     Attribution,
     Claim,
+    ClaimLink,
     Source,
     Stance,
     TrackRecord,
@@ -110,6 +111,8 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "claim": claim,
             "groups": groups,
             "summary": claim.attributions.sourcing_summary(),
+            # The claims it answers or is answered by, read from this one (one query).
+            "links": [link.seen_from(claim.pk) for link in ClaimLink.objects.touching(claim.pk)],
             "articles": articles,
             "verdict": verdicts[0] if verdicts else None,
             "earlier_verdicts": verdicts[1:],

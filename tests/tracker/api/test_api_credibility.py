@@ -338,8 +338,9 @@ def rate_everything(newsroom) -> None:
 
 QUERIES = {
     # the claim, its actors, its attributions (joined), its verdicts and who rated them
-    # (joined), their evidence with articles, attributions and sources (joined)
-    "claim": 5,
+    # (joined), their evidence with articles, attributions and sources (joined), the links to
+    # other claims with both claims (joined)
+    "claim": 6,
     # the verdicts with who rated them and their claim (joined), their evidence (joined)
     "/api/verdicts/": 2,
     "/api/verdicts/?rating=confirmed": 2,
