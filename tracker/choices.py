@@ -25,7 +25,17 @@ class SourceKind(models.TextChoices):
     ORGANISATION = "organisation", "Organisation"
     DOCUMENT = "document", "Document"
     ANONYMOUS = "anonymous", "Anonymous"
+    # An official speaking on the record for a body without being named ("a spokesman for
+    # Haftar's militia"): the body owns the words, so it is not an anonymous source.
+    SPOKESPERSON = "spokesperson", "Unnamed spokesperson (on the record)"
     UNATTRIBUTED = "unattributed", "Unattributed"
+
+
+class SourceTie(models.TextChoices):
+    """How a source is tied to its actor: only speaking for it makes its words the actor's."""
+
+    SPEAKS_FOR = "speaks_for", "Speaks for the actor"
+    BELONGS_TO = "belongs_to", "Belongs to the actor"
 
 
 # Source kinds that stand for no person, so their attributions count nobody.
@@ -60,7 +70,25 @@ def expand_stances(stances: Iterable[str]) -> list[str]:
 class Anonymity(models.TextChoices):
     NAMED = "named", "Named"
     ANONYMOUS = "anonymous", "Anonymous"
+    # On the record for a named body, the person unnamed: not counted as anonymous.
+    ON_RECORD = "on_record", "On the record, unnamed"
     UNATTRIBUTED = "unattributed", "Unattributed"
+
+
+class DatePrecision(models.TextChoices):
+    """How much of a date is known: "7 January 2020", "January 2020", "2020"."""
+
+    DAY = "day", "Day"
+    MONTH = "month", "Month"
+    YEAR = "year", "Year"
+
+
+class LinkRelation(models.TextChoices):
+    """How one claim answers another (read from the first: it contradicts the second)."""
+
+    CONTRADICTS = "contradicts", "Contradicts"
+    SUPPORTS = "supports", "Supports"
+    SAME_AS = "same_as", "The same as"
 
 
 class ClaimStatus(models.TextChoices):

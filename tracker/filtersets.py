@@ -37,6 +37,7 @@ from tracker.models import (
 )
 from tracker.models.verdicts import TrackRecordQuerySet
 from tracker.names import Ambiguous, NotFound, find_actor, find_outlet
+from tracker.querysets import spoken_for
 
 # A search matching more claims than this stays a subquery (see filter_q).
 SEARCH_CAP = 100_000
@@ -51,6 +52,7 @@ STANCE_CHOICES = STANCE_FILTER_CHOICES
 FILTER_PARAMS = (
     "actor",
     "actor_exact",
+    "affiliated",
     "stance",
     "anonymity",
     "outlet",
@@ -263,6 +265,12 @@ class AttributionFilterSet(FilterSet):
     actor_exact = StrictBooleanFilter(
         method="filter_nothing", label="This actor alone", help_text="1 or 0"
     )
+    affiliated = StrictBooleanFilter(
+        method="filter_nothing",
+        label="With affiliated sources",
+        help_text="1 to count, with the sources that speak for the actor, those that only "
+        "belong to it (members, former members, employees, academics); 0 by default",
+    )
     stance = django_filters.MultipleChoiceFilter(
         choices=STANCE_CHOICES,
         method="filter_stance",
@@ -308,8 +316,9 @@ class AttributionFilterSet(FilterSet):
 
     def filter_actor(self, queryset: QuerySet, name: str, choice: ActorChoice) -> QuerySet:
         exact = bool(self.form.cleaned_data.get("actor_exact"))
+        affiliated = bool(self.form.cleaned_data.get("affiliated"))
         ids = [choice.pk] if exact else list(choice.subtree_ids)
-        return queryset.filter(source__actor_id__in=ids)
+        return queryset.filter(spoken_for(ids, affiliated=affiliated))
 
     def filter_stance(self, queryset: QuerySet, name: str, stances: list[str]) -> QuerySet:
         return queryset.filter(stance__in=expand_stances(stances)) if stances else queryset

@@ -11,7 +11,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
 from tracker import search
-from tracker.choices import NOT_PEOPLE, RESPONSES, Anonymity, Stance, expand_stances
+from tracker.choices import NOT_PEOPLE, RESPONSES, Anonymity, SourceTie, Stance, expand_stances
 
 
 class ActorLike(Protocol):
@@ -45,13 +45,18 @@ class ActorQuerySet(models.QuerySet):
         return self.filter(parent__isnull=True)
 
     def most_cited(self) -> ActorQuerySet:
-        """Actors by how many attributions their own sources have, most first.
+        """Actors by how many attributions their own sources speaking for them have, most first.
 
         Read from the counts kept per actor and stance (tracker/counters.py): one GROUP BY over
         a few rows per actor, not over every attribution.
         """
         return (
-            self.annotate(citations=models.Sum("stance_counts__own"))
+            self.annotate(
+                citations=models.Sum(
+                    "stance_counts__own",
+                    filter=models.Q(stance_counts__tie=SourceTie.SPEAKS_FOR),
+                )
+            )
             .filter(citations__gt=0)
             .order_by("-citations", "name")
         )
@@ -67,9 +72,26 @@ def _actor_model(actor: ActorLike) -> type[models.Model]:
     return type(actor)  # type: ignore[return-value]
 
 
+def spoken_for(
+    actor_ids: models.QuerySet | Iterable[int], *, affiliated: bool = False, via: str = "source__"
+) -> models.Q:
+    """The one rule of whose words are an actor's: sources that speak for one of these actors
+    (the state, a ministry, its spokesman); with `affiliated`, also those that only belong to
+    one (a member, a former member, an employee, an academic). `via` leads to the source."""
+    ids = actor_ids if isinstance(actor_ids, models.QuerySet) else list(actor_ids)
+    condition = models.Q(**{f"{via}actor_id__in": ids})
+    if not affiliated:
+        condition &= models.Q(**{f"{via}tie": SourceTie.SPEAKS_FOR})
+    return condition
+
+
 class SourceQuerySet(models.QuerySet):
-    def by_actor(self, actor: ActorLike, *, include_children: bool = True) -> SourceQuerySet:
-        return self.filter(actor_id__in=_actor_ids(actor, include_children))
+    def by_actor(
+        self, actor: ActorLike, *, include_children: bool = True, affiliated: bool = False
+    ) -> SourceQuerySet:
+        """The sources that speak for the actor (with those that belong to it: `affiliated`)."""
+        ids = _actor_ids(actor, include_children)
+        return self.filter(spoken_for(ids, affiliated=affiliated, via=""))
 
 
 class AttributionQuerySet(models.QuerySet):
@@ -79,9 +101,13 @@ class AttributionQuerySet(models.QuerySet):
             "claim", "source", "source__actor", "article", "article__outlet"
         ).defer("article__body")
 
-    def by_actor(self, actor: ActorLike, *, include_children: bool = True) -> AttributionQuerySet:
-        """Attributions to sources that belong to the actor (and, by default, its sub-actors)."""
-        return self.filter(source__actor_id__in=_actor_ids(actor, include_children))
+    def by_actor(
+        self, actor: ActorLike, *, include_children: bool = True, affiliated: bool = False
+    ) -> AttributionQuerySet:
+        """Attributions to sources that speak for the actor (and, by default, its sub-actors);
+        with `affiliated`, to those that only belong to it as well."""
+        ids = _actor_ids(actor, include_children)
+        return self.filter(spoken_for(ids, affiliated=affiliated))
 
     def with_stance(self, *stances: str) -> AttributionQuerySet:
         return self.filter(stance__in=expand_stances(stances))
@@ -114,30 +140,42 @@ class AttributionQuerySet(models.QuerySet):
     def sourcing_summary(self) -> dict[str, int]:
         """How well something is sourced, in one aggregate query.
 
-        people counts the people the wording stands for ("five sources" is 5), leaving out
-        documents and unattributed statements, which are nobody.
+        Who spoke to the claim (asserted or denied it: `spoke`) is counted apart from who was
+        asked and did not answer (declined or did not respond: `asked`). people counts the
+        people who asserted or denied it, as the wording stands for them ("five sources" is 5),
+        leaving out documents and unattributed statements, which are nobody; `unspecified`
+        counts their attributions to an unspecified number ("some experts"), each at least two
+        people, so that `people_at_least` is what the text allows one to say for sure.
+        `only_anonymous` says that every assertion rests on anonymous sources.
         """
         Q = models.Q
-        return self.aggregate(
+        spoke = Q(stance__in=(Stance.ASSERTS, Stance.DENIES))
+        people = spoke & ~Q(anonymity=Anonymity.UNATTRIBUTED) & ~Q(source__kind__in=NOT_PEOPLE)
+        summary = self.aggregate(
             attributions=models.Count("pk"),
             sources=models.Count("source", distinct=True),
             named=models.Count("pk", filter=Q(anonymity=Anonymity.NAMED)),
             anonymous=models.Count("pk", filter=Q(anonymity=Anonymity.ANONYMOUS)),
+            on_record=models.Count("pk", filter=Q(anonymity=Anonymity.ON_RECORD)),
             unattributed=models.Count("pk", filter=Q(anonymity=Anonymity.UNATTRIBUTED)),
-            people=Coalesce(
-                models.Sum(
-                    "count",
-                    filter=~Q(anonymity=Anonymity.UNATTRIBUTED) & ~Q(source__kind__in=NOT_PEOPLE),
-                ),
-                0,
-            ),
+            people=Coalesce(models.Sum("count", filter=people), 0),
+            unspecified=models.Count("pk", filter=people & Q(count__isnull=True)),
             documents=models.Count("pk", filter=Q(source__kind="document")),
             asserts=models.Count("pk", filter=Q(stance=Stance.ASSERTS)),
             denies=models.Count("pk", filter=Q(stance="denies")),
             declined=models.Count("pk", filter=Q(stance="declined")),
             no_response=models.Count("pk", filter=Q(stance="no_response")),
             responses=models.Count("pk", filter=Q(stance__in=RESPONSES)),
+            spoke=models.Count("pk", filter=spoke),
+            asked=models.Count("pk", filter=Q(stance__in=(Stance.DECLINED, Stance.NO_RESPONSE))),
+            asserts_anonymous=models.Count(
+                "pk", filter=Q(stance=Stance.ASSERTS, anonymity=Anonymity.ANONYMOUS)
+            ),
         )
+        # An unspecified number is more than one: two at least.
+        summary["people_at_least"] = summary["people"] + 2 * summary["unspecified"]
+        summary["only_anonymous"] = 0 < summary["asserts"] == summary["asserts_anonymous"]
+        return summary
 
     def newest_of_stance(self, stance: str, limit: int) -> AttributionQuerySet:
         """The newest `limit` attributions of one stance: a LIMIT the database stops at early
@@ -161,12 +199,17 @@ class ClaimQuerySet(models.QuerySet):
         *,
         include_children: bool = True,
         stances: Iterable[str] | None = None,
+        affiliated: bool = False,
     ) -> ClaimQuerySet:
-        """Claims that the actor's sources (and its sub-actors' by default) spoke about."""
-        conditions: dict = {"source__actor_id__in": _actor_ids(actor, include_children)}
+        """Claims that the actor's sources (and its sub-actors' by default) spoke about: those
+        speaking for it, and with `affiliated` those belonging to it."""
+        ids = _actor_ids(actor, include_children)
+        attributions = self._attributions().filter(
+            spoken_for(ids, affiliated=affiliated), claim=OuterRef("pk")
+        )
         if stances:
-            conditions["stance__in"] = expand_stances(stances)
-        return self._with_attribution(**conditions)
+            attributions = attributions.filter(stance__in=expand_stances(stances))
+        return self.filter(Exists(attributions))
 
     def about(self, actor: ActorLike, *, include_children: bool = True) -> ClaimQuerySet:
         return self.filter(about__in=_actor_ids(actor, include_children)).distinct()

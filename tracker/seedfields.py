@@ -10,7 +10,7 @@ from django.core.validators import URLValidator
 from django.db import models
 
 from articles.models import Article, Outlet
-from tracker.models import Actor, Attribution, Claim, Source
+from tracker.models import Actor, Attribution, Claim, ClaimLink, Source
 from tracker.models.claims import anonymity_problem
 
 __all__ = ["anonymity_problem", "entry_label", "field_problem"]
@@ -24,6 +24,7 @@ _MODELS: dict[str, type[models.Model]] = {
     "sources": Source,
     "claims": Claim,
     "attributions": Attribution,
+    "links": ClaimLink,
     "article": Article,
 }
 _WEB = URLValidator(schemes=["http", "https"])
@@ -73,3 +74,9 @@ def field_problem(section: str, key: str, value: Any) -> str | None:
         if key == "wikidata_id" and not re.fullmatch(r"Q[0-9]+", value):
             return f"{value!r} is not a Wikidata id like Q159"
     return None
+
+
+def has_type(value: Any, kind: type | tuple[type, ...]) -> bool:
+    """isinstance(), except that true and false are not integers (they are in Python)."""
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    return isinstance(value, kind) and not (int in kinds and isinstance(value, bool))

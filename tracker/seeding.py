@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from django.db import models, transaction
+from django.db import transaction
 
 from articles.history import recorded_as
 from articles.importing import (
@@ -30,7 +30,8 @@ from articles.importing import (
 )
 from articles.models import Outlet
 from articles.text import BodyChangeRefused
-from tracker import spans
+from tracker import partial_dates, spans
+from tracker.choices import DatePrecision, LinkRelation
 from tracker.models import (
     Actor,
     ActorAlias,
@@ -40,9 +41,13 @@ from tracker.models import (
     Claim,
     Source,
     SourceKind,
+    SourceTie,
     Stance,
 )
-from tracker.seedfields import anonymity_problem, entry_label, field_problem
+from tracker.seedfields import anonymity_problem, entry_label, field_problem, has_type
+from tracker.seedrows import LoadSummary, SeedError, SeedErrors, retire, upsert, write_links
+
+__all__ = ["LoadSummary", "SeedError", "SeedErrors", "load_seed_folder"]
 
 _SLUG = re.compile(r"^[-a-z0-9_]+$")
 
@@ -52,12 +57,10 @@ _TYPES: dict[str, type | tuple[type, ...]] = {
     "int": int,
     "list": list,
     "date": (date, str),
+    "count": (int, str),
 }
-
-
-def _has_type(value: Any, kind: type | tuple[type, ...]) -> bool:
-    """isinstance(), except that true and false are not integers (they are in Python)."""
-    return isinstance(value, kind) and not (kind is int and isinstance(value, bool))
+# How a seed writes an unspecified number more than one ("some experts"): stored as no count.
+UNSPECIFIED_COUNT = "several"
 
 
 def _fields(spec: str, **choices: list[str]) -> _Spec:
@@ -75,35 +78,30 @@ _SPEC: dict[str, _Spec] = {
         "slug! name! kind! country parent aliases:list wikidata_id description",
         kind=ActorKind.values,
     ),
-    "sources": _fields("slug! name! kind! role actor description", kind=SourceKind.values),
+    "sources": _fields(
+        "slug! name! kind! role actor tie description", kind=SourceKind.values, tie=SourceTie.values
+    ),
     "claims": _fields("slug! text! about:list first_reported_on:date"),
     "attributions": _fields(
-        "claim! source! stance! wording count:int anonymity quote passage occurrence:int "
+        "claim! source! stance! wording count:count anonymity said_on:date quote passage "
+        "occurrence:int "
         "span_start:int span_end:int",
         stance=Stance.values,
         anonymity=Anonymity.values,
     ),
     "article": _fields("title outlet url byline language"),
+    "links": _fields("claim! other! relation!", relation=LinkRelation.values),
 }
 _CATALOG_SECTIONS = ("outlets", "actors", "sources", "claims")
-_ANNOTATION_SECTIONS = ("article", "claims", "attributions", "outlets", "actors", "sources")
-
-
-@dataclass(frozen=True)
-class SeedError:
-    file: str
-    entry: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.file}: {self.entry}" if self.entry else self.file
-        return f"{where}: {self.message}"
-
-
-class SeedErrors(ValueError):
-    def __init__(self, errors: list[SeedError]) -> None:
-        self.errors = errors
-        super().__init__("\n".join(str(error) for error in errors))
+_ANNOTATION_SECTIONS = (
+    "article",
+    "claims",
+    "attributions",
+    "outlets",
+    "actors",
+    "sources",
+    "links",
+)
 
 
 @dataclass
@@ -118,26 +116,6 @@ class Entry:
         return self.data.get(key, default)
 
 
-@dataclass
-class LoadSummary:
-    counts: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
-
-    def record(self, kind: str, outcome: str) -> None:
-        self.counts[kind][outcome] += 1
-
-    @property
-    def changed(self) -> int:
-        return sum(c["created"] + c["updated"] for c in self.counts.values())
-
-    def __str__(self) -> str:
-        parts = [f"{sum(c.values())} {kind}" for kind, c in self.counts.items()]
-        totals = sum(self.counts.values(), Counter())
-        return (
-            f"{', '.join(parts)} ({totals['created']} created, {totals['updated']} updated, "
-            f"{totals['unchanged']} unchanged)"
-        )
-
-
 class _Reader:
     """Reads and checks a whole seed folder, collecting every problem before anything is written."""
 
@@ -146,6 +124,7 @@ class _Reader:
         self.errors: list[SeedError] = []
         self.defined: dict[str, dict[str, Entry]] = {name: {} for name in _CATALOG_SECTIONS}
         self.articles: list[tuple[ArticleText, Entry, list[Entry]]] = []
+        self.links: list[Entry] = []
 
     def error(self, entry: Entry | str, message: str) -> None:
         if isinstance(entry, Entry):
@@ -167,7 +146,8 @@ class _Reader:
             if doc is None:
                 continue
             is_annotation = path.stem in texts
-            allowed = _ANNOTATION_SECTIONS if is_annotation else _CATALOG_SECTIONS
+            allowed = _ANNOTATION_SECTIONS if is_annotation else (*_CATALOG_SECTIONS, "links")
+            self.links += self._entries(path.name, doc, "links")
             for key in doc:
                 if key not in allowed:
                     beside = key in ("article", "attributions")
@@ -237,7 +217,7 @@ class _Reader:
                     self.error(entry, f"{key}: missing")
                     ok = False
                 continue
-            if not _has_type(value, kind):
+            if not has_type(value, kind):
                 expected = " or ".join(
                     t.__name__ for t in (kind if isinstance(kind, tuple) else (kind,))
                 )
@@ -248,6 +228,23 @@ class _Reader:
             elif choices is not None and value not in choices:
                 self.error(entry, f"{key}: unknown value {value!r} (one of: {', '.join(choices)})")
                 ok = False
+            elif key == "count" and isinstance(value, str) and value != UNSPECIFIED_COUNT:
+                self.error(
+                    entry,
+                    f"count: {value!r} is not a number; write {UNSPECIFIED_COUNT!r} for an "
+                    "unspecified number more than one",
+                )
+                ok = False
+            elif key == "said_on" and isinstance(value, date):
+                entry.data["said_on_precision"] = DatePrecision.DAY.value
+            elif key == "said_on" and isinstance(value, str):
+                try:
+                    entry.data["said_on"], entry.data["said_on_precision"] = partial_dates.parse(
+                        value
+                    )
+                except ValueError as error:
+                    self.error(entry, f"said_on: {error}")
+                    ok = False
             elif key == "slug" and not _SLUG.match(value):
                 self.error(entry, f"slug: {value!r} may only hold a-z, 0-9, '-' and '_'")
                 ok = False
@@ -292,9 +289,16 @@ class _Reader:
                 slug = actors[slug].get("parent")
         for entry in self.defined["sources"].values():
             self._ref(entry, "actor", "actors", entry.get("actor"))
+            if entry.get("tie") and not entry.get("actor"):
+                self.error(entry, "tie: says how the source is tied to its actor; give the actor")
         for entry in self.defined["claims"].values():
             for slug in entry.get("about", []):
                 self._ref(entry, "about", "actors", slug)
+        for entry in self.links:
+            self._ref(entry, "claim", "claims", entry.get("claim"))
+            self._ref(entry, "other", "claims", entry.get("other"))
+            if entry.get("claim") == entry.get("other"):
+                self.error(entry, "other: a claim cannot be linked to itself")
         for text, meta, attributions in self.articles:
             self._ref(meta, "outlet", "outlets", meta.get("outlet"))
             keys: dict[tuple, Entry] = {}
@@ -339,20 +343,6 @@ class _Reader:
             entry.data["quote"] = placed.quote  # as the article has it
 
 
-def _upsert[M: models.Model](model: type[M], lookup: dict, values: dict) -> tuple[M, str]:
-    """Create or update a row, writing only when a value differs (so a reload changes nothing)."""
-    obj = model._default_manager.filter(**lookup).first()
-    if obj is None:
-        return model._default_manager.create(**lookup, **values), "created"
-    changed = [name for name, value in values.items() if getattr(obj, name) != value]
-    if not changed:
-        return obj, "unchanged"
-    for name in changed:
-        setattr(obj, name, values[name])
-    obj.save()
-    return obj, "updated"
-
-
 def load_seed_folder(
     folder: Path, *, progress: Callable[[int, int], object] | None = None
 ) -> LoadSummary:
@@ -377,7 +367,7 @@ def _write(
     defined = reader.defined
     outlets: dict[str, Outlet] = {}
     for slug, entry in defined["outlets"].items():
-        outlets[slug], outcome = _upsert(
+        outlets[slug], outcome = upsert(
             Outlet, {"slug": slug}, {"name": entry.get("name"), "url": entry.get("url", "")}
         )
         summary.record("outlets", outcome)
@@ -388,7 +378,7 @@ def _write(
         if slug not in actors:
             entry = defined["actors"][slug]
             parent = save_actor(entry.get("parent")) if entry.get("parent") else None
-            actors[slug], outcome = _upsert(
+            actors[slug], outcome = upsert(
                 Actor,
                 {"slug": slug},
                 {
@@ -414,7 +404,7 @@ def _write(
     sources: dict[str, Source] = {}
     for slug, entry in defined["sources"].items():
         actor_slug = entry.get("actor")
-        sources[slug], outcome = _upsert(
+        sources[slug], outcome = upsert(
             Source,
             {"slug": slug},
             {
@@ -422,6 +412,7 @@ def _write(
                 "kind": entry.get("kind"),
                 "role": entry.get("role", ""),
                 "actor": actors[actor_slug] if actor_slug else None,
+                "tie": entry.get("tie") or SourceTie.SPEAKS_FOR,
                 "description": entry.get("description", ""),
             },
         )
@@ -435,7 +426,7 @@ def _write(
             first_seen[slug] = min(first_seen.get(slug, text.published_on), text.published_on)
     claims: dict[str, Claim] = {}
     for slug, entry in defined["claims"].items():
-        claims[slug], outcome = _upsert(
+        claims[slug], outcome = upsert(
             Claim,
             {"slug": slug},
             {
@@ -451,6 +442,7 @@ def _write(
             claims[slug].about.add(*missing)
             outcome = "updated" if outcome == "unchanged" else outcome
         summary.record("claims", outcome)
+    write_links(reader.links, claims, summary)
 
     total = len(reader.articles)
     for done, (text, meta, attributions) in enumerate(reader.articles):
@@ -476,6 +468,7 @@ def _write(
                 raise SeedErrors([SeedError(text.path.name, "", str(exc))]) from None
             outcome = "updated" if changed else "unchanged"
         summary.record("articles", outcome)
+        seeded: set[int] = set()
         for entry in attributions:
             source = sources[entry.get("source")]
             lookup = {
@@ -486,14 +479,18 @@ def _write(
             }
             values = {
                 "wording": entry.get("wording", ""),
-                "count": entry.get("count", 1),
+                "count": None if entry.get("count") == UNSPECIFIED_COUNT else entry.get("count", 1),
                 "anonymity": entry.get("anonymity") or source.default_anonymity,
                 "quote": entry.get("quote", ""),
+                "said_on": entry.get("said_on"),
+                "said_on_precision": entry.get("said_on_precision", ""),
                 "span_start": entry.get("span_start"),
                 "span_end": entry.get("span_end"),
             }
             if places[(entry.get("claim"), entry.get("source"), entry.get("stance"))] > 1:
                 # Said at two places (the lede and the body): each place is its own row.
                 lookup["span_start"] = values.pop("span_start")
-            _attribution, outcome = _upsert(Attribution, lookup, values)
+            attribution, outcome = upsert(Attribution, lookup, values)
+            seeded.add(attribution.pk)
             summary.record("attributions", outcome)
+        retire(article, seeded, set(defined["claims"]), summary)

@@ -17,6 +17,7 @@ from tracker.models import (
     ActorAlias,
     Attribution,
     Claim,
+    ClaimLink,
     Evidence,
     Source,
     TrackRecord,
@@ -49,7 +50,10 @@ urlpatterns = [
     ),
     path(
         "claims/<int:pk>/",
-        cached_page(pages.claim_detail, reads=(*ATTRIBUTIONS, ABOUT, Verdict, Evidence, User)),
+        cached_page(
+            pages.claim_detail,
+            reads=(*ATTRIBUTIONS, ABOUT, ClaimLink, Verdict, Evidence, User),
+        ),
         name="claim_detail",
     ),
     path(

@@ -273,6 +273,8 @@ def claim_form(**changes: str) -> dict[str, str]:
         "attributions-MIN_NUM_FORMS": "0", "attributions-MAX_NUM_FORMS": "1000",
         "verdicts-TOTAL_FORMS": "0", "verdicts-INITIAL_FORMS": "0",
         "verdicts-MIN_NUM_FORMS": "0", "verdicts-MAX_NUM_FORMS": "1000",
+        "links_from-TOTAL_FORMS": "0", "links_from-INITIAL_FORMS": "0",
+        "links_from-MIN_NUM_FORMS": "0", "links_from-MAX_NUM_FORMS": "1000",
     }  # fmt: skip
     data.update(changes)
     return data

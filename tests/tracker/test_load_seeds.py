@@ -78,11 +78,11 @@ def test_the_russian_state_denies_having_forces_in_libya(seeded):
     assert denial.passage == "The Russian state has denied having forces in Libya."
 
 
-def test_the_haftar_spokesman_denies_recruiting_syrians_anonymously(seeded):
+def test_the_haftar_spokesman_denies_on_the_record_unnamed(seeded):
     denial = Attribution.objects.get(claim__slug="haftar-forces-recruited-syrian-fighters")
     assert (denial.stance, denial.anonymity, denial.wording) == (
         "denies",
-        "anonymous",
+        "on_record",
         "A spokesman for Haftar's militia",
     )
     assert denial.source.actor.slug == "libyan-national-army"
@@ -132,6 +132,8 @@ def test_the_russian_actor_hierarchy_rolls_up_to_russia(seeded):
     assert set(responses.values_list("source__slug", "stance")) == {
         ("russian-defence-ministry", "no_response"),
         ("russian-state", "denies"),
+        ("vladimir-putin", "denies"),
+        ("vladimir-putin", "declined"),
     }
 
 
@@ -364,7 +366,7 @@ def test_an_edited_seed_text_moves_the_editors_attributions_with_their_passages(
     added = editors_attribution(folder)
     text = folder / f"{ARTICLE}.txt"
     text.write_text(text.read_text().replace("2020-06-07", "2020-06-07\nCorrected on June 8.\n"))
-    assert "(0 created, 34 updated" in run(folder)  # the article and every seed span
+    assert "(0 created, 35 updated" in run(folder)  # the article and every seed span
     added.refresh_from_db()
     assert added.passage == CROSSING
     assert Article.objects.get().body.startswith("Corrected on June 8.\n")

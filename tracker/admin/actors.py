@@ -72,8 +72,8 @@ class ActorAdmin(HistoryAdmin):
 
 @admin.register(Source)
 class SourceAdmin(HistoryAdmin):
-    list_display = ("name", "kind", "role", "actor", "attribution_count")
-    list_filter = ("kind",)
+    list_display = ("name", "kind", "role", "actor", "tie", "attribution_count")
+    list_filter = ("kind", "tie")
     list_select_related = ("actor",)
     search_fields = ("name", "slug", "role", "actor__name")
     autocomplete_fields = ("actor",)

@@ -13,7 +13,7 @@ from django.utils.text import Truncator
 from tracker.admin.forms import AttributionForm
 from tracker.admin.helpers import CappedCountPaginator, count_of
 from tracker.admin.history import HistoryAdmin
-from tracker.admin.inlines import ClaimAttributionInline, VerdictInline
+from tracker.admin.inlines import ClaimAttributionInline, ClaimLinkInline, VerdictInline
 from tracker.choices import RESPONSES, RESPONSES_GROUP, RESPONSES_LABEL
 from tracker.dates import earliest_article_date
 from tracker.models import (
@@ -121,7 +121,7 @@ class ClaimAdmin(HistoryAdmin):
     search_fields = ("text", "slug")
     autocomplete_fields = ("about",)
     prepopulated_fields = {"slug": ("text",)}
-    inlines = (VerdictInline, ClaimAttributionInline)
+    inlines = (VerdictInline, ClaimLinkInline, ClaimAttributionInline)
     show_full_result_count = False
     paginator = CappedCountPaginator
     form = ClaimForm

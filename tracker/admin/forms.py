@@ -105,6 +105,8 @@ class AttributionForm(forms.ModelForm):
             "wording",
             "count",
             "anonymity",
+            "said_on",
+            "said_on_precision",
             "quote",
             "passage",
             "context",

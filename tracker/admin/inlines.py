@@ -14,6 +14,7 @@ from tracker.admin.forms import (
 from tracker.admin.helpers import PreloadedAutocompleteInline
 from tracker.models import (
     Attribution,
+    ClaimLink,
     Evidence,
     Verdict,
 )
@@ -27,6 +28,7 @@ class AttributionInline(PreloadedAutocompleteInline, admin.StackedInline):
     autocomplete_fields = ("claim", "source", "article")
     fieldsets = (
         (None, {"fields": (("claim", "source", "article"), ("stance", "anonymity", "count"))}),
+        (None, {"fields": (("said_on", "said_on_precision"),)}),
         (None, {"fields": ("wording", ("quote", "passage"), "context")}),
     )
 
@@ -39,6 +41,7 @@ class ClaimAttributionInline(AttributionInline):
     fk_name = "claim"
     fieldsets = (
         (None, {"fields": (("source", "article"), ("stance", "anonymity", "count"))}),
+        (None, {"fields": (("said_on", "said_on_precision"),)}),
         (None, {"fields": ("wording", ("quote", "passage"), "context")}),
     )
 
@@ -48,6 +51,7 @@ class ArticleAttributionInline(AttributionInline):
     formset = ArticleAttributionFormSet
     fieldsets = (
         (None, {"fields": (("claim", "source"), ("stance", "anonymity", "count"))}),
+        (None, {"fields": (("said_on", "said_on_precision"),)}),
         (None, {"fields": ("wording", ("quote", "passage"), "context")}),
     )
 
@@ -55,6 +59,20 @@ class ArticleAttributionInline(AttributionInline):
         # The article's own body is loaded once by the change form and handed to every row by
         # the formset; the rows need not repeat it.
         return super().get_queryset(request).select_related(None).select_related("claim", "source")
+
+
+class ClaimLinkInline(admin.TabularInline):
+    """The claims this one contradicts, supports or repeats (links to it show on the other's)."""
+
+    model = ClaimLink
+    fk_name = "claim"
+    extra = 0
+    autocomplete_fields = ("other",)
+    fields = ("relation", "other")
+    verbose_name = "link to another claim"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ClaimLink]:
+        return super().get_queryset(request).select_related("other")
 
 
 class VerdictInline(admin.StackedInline):

@@ -12,6 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from articles.models import Article, Outlet
+from tracker.choices import LinkRelation
 from tracker.models import (
     Actor,
     Attribution,
@@ -20,6 +21,7 @@ from tracker.models import (
     TrackRecord,
     Verdict,
 )
+from tracker.models.links import ClaimLink
 from tracker.models.verdicts import Evidence
 from tracker.querysets import AttributionQuerySet
 
@@ -82,7 +84,7 @@ class SourceRefSerializer(ReadOnlyModelSerializer):
 
     class Meta:
         model = Source
-        fields = ["id", "slug", "name", "kind", "actor"]
+        fields = ["id", "slug", "name", "kind", "actor", "tie"]
 
 
 class ArticleRefSerializer(ReadOnlyModelSerializer):
@@ -112,6 +114,7 @@ ATTRIBUTION_FIELDS = [
     "count",
     "anonymity",
     "quote",
+    "said_on",
     "passage",
     "span_start",
     "span_end",
@@ -131,6 +134,12 @@ class _AttributionBase(ReadOnlyModelSerializer):
     )
     passage = serializers.CharField(
         source="passage_text", help_text="The article's words the attribution rests on."
+    )
+    said_on = serializers.CharField(
+        source="said_on_iso",
+        allow_null=True,
+        help_text='When the source said it, ISO 8601 cut to what the article gives ("2020-01"); '
+        "null when it does not say.",
     )
 
 
@@ -265,6 +274,14 @@ class RankedTrackRecordSerializer(TrackRecordSerializer):
         return {**{name: fields[name] for name in first}, **fields}
 
 
+class ClaimLinkSerializer(serializers.Serializer):
+    """A link as read from the claim shown (for the schema)."""
+
+    relation = serializers.ChoiceField(choices=LinkRelation.choices)
+    reads = serializers.CharField(help_text='The relation from this claim: "Contradicted by".')
+    claim = ClaimRefSerializer()
+
+
 class ClaimDetailSerializer(ClaimSerializer):
     about = ActorRefSerializer(many=True, help_text="The actors the claim is about.")
     verdicts = ClaimVerdictSerializer(
@@ -273,8 +290,27 @@ class ClaimDetailSerializer(ClaimSerializer):
         help_text="The editors' verdicts, the latest (which sets the status) first.",
     )
 
+    links = serializers.SerializerMethodField(
+        help_text="The claims this one answers or is answered by, read from this claim: "
+        '"Contradicts", "Contradicted by", "Supports", "Supported by", "The same as".'
+    )
+
     class Meta(ClaimSerializer.Meta):
-        fields = [*ClaimSerializer.Meta.fields, "about", "verdicts"]
+        fields = [*ClaimSerializer.Meta.fields, "about", "verdicts", "links"]
+
+    @extend_schema_field(ClaimLinkSerializer(many=True))
+    def get_links(self, claim: Claim) -> list[dict[str, Any]]:
+        rows = []
+        for link in ClaimLink.objects.touching(claim.pk):
+            relation, other = link.seen_from(claim.pk)
+            rows.append(
+                {
+                    "relation": link.relation,
+                    "reads": relation,
+                    "claim": ClaimRefSerializer(other).data,
+                }
+            )
+        return rows
 
 
 # -- Sources, actors, articles -----------------------------------------------------------------
@@ -286,7 +322,7 @@ class SourceSerializer(ReadOnlyModelSerializer):
 
     class Meta:
         model = Source
-        fields = ["id", "slug", "name", "kind", "role", "description", "actor", "page_url"]
+        fields = ["id", "slug", "name", "kind", "role", "description", "actor", "tie", "page_url"]
 
 
 class StanceCountsSerializer(serializers.Serializer):

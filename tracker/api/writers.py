@@ -15,7 +15,7 @@ from articles.importing import body_size_problem
 from articles.models import Article, Outlet
 from articles.slugs import unique_slug
 from articles.text import normalise_text, normalised_offset
-from tracker import spans
+from tracker import partial_dates, spans
 from tracker.api.serializers import _SLUG, MAX_ID, MAX_INT  # MAX_INT: PostgreSQL's int ceiling
 from tracker.counters import attributions_added
 from tracker.dates import follow_first_reports
@@ -132,11 +132,24 @@ class AttributionWriteSerializer(serializers.Serializer):
     )
     stance = serializers.ChoiceField(choices=Stance.choices)
     wording = TextField(max_length=500, required=False, allow_blank=True, default="")
-    count = NumberField(min_value=1, max_value=MAX_INT, default=1)
+    count = NumberField(
+        min_value=1,
+        max_value=MAX_INT,
+        default=1,
+        allow_null=True,
+        help_text="How many people the wording stands for; null for an unspecified number more "
+        'than one ("some experts").',
+    )
     anonymity = serializers.ChoiceField(
         choices=Anonymity.choices,
         required=False,
         help_text="Left out: anonymous or unattributed as the source's kind says, else named.",
+    )
+    said_on = TextField(
+        required=False,
+        allow_null=True,
+        help_text="When the source said it, to the day, month or year the article gives: "
+        '"2020-01-07", "2020-01" or "2020".',
     )
     quote = TextField(required=False, allow_blank=True, default="", trim_whitespace=False)
     passage = TextField(
@@ -161,6 +174,12 @@ class AttributionWriteSerializer(serializers.Serializer):
         )
         if problem:
             errors["anonymity"] = problem
+        said_on = attrs.pop("said_on", None)
+        if said_on:
+            try:
+                attrs["said_on"], attrs["said_on_precision"] = partial_dates.parse(said_on)
+            except ValueError as error:
+                errors["said_on"] = str(error)
         if "passage" not in attrs and ("span_start" not in attrs or "span_end" not in attrs):
             errors["passage"] = f"{spans.MISSING_PASSAGE} (Or give span_start and span_end.)"
         # Placed in the article's body here, item by item, so that one request names every
@@ -289,6 +308,8 @@ class ArticleWriteSerializer(serializers.Serializer):
                         count=item["count"],
                         anonymity=item.get("anonymity") or source.default_anonymity,
                         quote=item["quote"],
+                        said_on=item.get("said_on"),
+                        said_on_precision=item.get("said_on_precision", ""),
                         span_start=item["span_start"],
                         span_end=item["span_end"],
                     )

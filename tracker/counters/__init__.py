@@ -2,12 +2,12 @@
 
 Three kinds, all updated by the receivers in signals.py whenever an attribution is created, changed
 (another claim, source, article, stance or anonymity), deleted or cascaded away, and when a
-source moves to another actor, an actor moves in the tree, an article to another outlet or a
-claim to another status:
+source moves to another actor or changes its tie to it, an actor moves in the tree, an article
+to another outlet or a claim to another status:
 
 - on each claim, its attributions, distinct sources and responses (tracker_claim columns);
-- per actor and stance, the attributions of its own sources and of its whole sub-tree
-  (ActorStanceCount);
+- per actor, stance and tie (the source speaks for the actor or only belongs to it), the
+  attributions of its own sources and of its whole sub-tree (ActorStanceCount);
 - the attributions by stance, anonymity, claim status and outlet (AttributionTally), from
   which the unfiltered claim list takes its facets.
 
@@ -32,7 +32,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
-from tracker.choices import RESPONSES
+from tracker.choices import RESPONSES, SourceTie
 from tracker.models import ActorStanceCount, Attribution, AttributionTally, Claim
 
 _RESPONSES_SQL = ", ".join(f"'{stance}'" for stance in RESPONSES)  # constants, not input
@@ -48,18 +48,21 @@ class Mark:
     stance: str
     anonymity: str
     path: str  # the path of the source's actor, "" when the source has none
+    tie: str = SourceTie.SPEAKS_FOR  # how the source is tied to that actor
 
 
 _MARK_FIELDS = (
     "claim_id", "claim__status", "article__outlet_id", "stance", "anonymity",
-    "source__actor__path",
+    "source__actor__path", "source__tie",
 )  # fmt: skip
 
 
 def marks(ids: Iterable[int]) -> dict[int, Mark]:
     """What the attributions with these ids count towards, as stored now: one query."""
     rows = Attribution.objects.filter(pk__in=list(ids)).order_by().values_list("pk", *_MARK_FIELDS)
-    return {pk: Mark(c, st, o, sn, an, path or "") for pk, c, st, o, sn, an, path in rows}
+    return {
+        pk: Mark(c, st, o, sn, an, path or "", str(tie)) for pk, c, st, o, sn, an, path, tie in rows
+    }
 
 
 def _ids(path: str) -> list[int]:
@@ -71,31 +74,41 @@ class Deltas:
     """Changes to the counts, gathered over one write and written by write()."""
 
     claims: set[int] = field(default_factory=set)
-    own: Counter = field(default_factory=Counter)  # (actor id, stance) -> n
-    subtree: Counter = field(default_factory=Counter)  # (actor id, stance) -> n
+    own: Counter = field(default_factory=Counter)  # (actor id, stance, tie) -> n
+    subtree: Counter = field(default_factory=Counter)  # (actor id, stance, tie) -> n
     tally: Counter = field(default_factory=Counter)  # (stance, anonymity, status, outlet) -> n
 
     def add(self, mark: Mark, n: int) -> None:
         """Count (n > 0) or uncount (n < 0) attributions with this mark."""
         self.claims.add(mark.claim_id)
         self.tally[(mark.stance, mark.anonymity, mark.status, mark.outlet_id)] += n
-        self.actor(mark.path, mark.stance, n)
+        self.actor(mark.path, mark.stance, n, tie=mark.tie)
 
-    def actor(self, path: str, stance: str, n: int, *, ancestors_only: bool = False) -> None:
+    def actor(
+        self,
+        path: str,
+        stance: str,
+        n: int,
+        *,
+        tie: str = SourceTie.SPEAKS_FOR,
+        ancestors_only: bool = False,
+    ) -> None:
         chain = _ids(path)
         if ancestors_only:
             chain = chain[:-1]
         elif chain:
-            self.own[(chain[-1], stance)] += n
+            self.own[(chain[-1], stance, tie)] += n
         for pk in chain:
-            self.subtree[(pk, stance)] += n
+            self.subtree[(pk, stance, tie)] += n
 
     def write(self, *, using: str = DEFAULT_DB_ALIAS) -> None:
         keys = sorted(set(self.own) | set(self.subtree))
         actor_rows = [
-            ActorStanceCount(actor_id=a, stance=s, own=self.own[a, s], subtree=self.subtree[a, s])
-            for a, s in keys
-            if self.own[a, s] or self.subtree[a, s]
+            ActorStanceCount(
+                actor_id=a, stance=s, tie=t, own=self.own[a, s, t], subtree=self.subtree[a, s, t]
+            )
+            for a, s, t in keys
+            if self.own[a, s, t] or self.subtree[a, s, t]
         ]
         tally_rows = [
             AttributionTally(stance=s, anonymity=an, status=st, outlet_id=o, n=n)
@@ -169,10 +182,10 @@ def compact(
             if actor_ids:
                 cursor.execute(
                     "WITH gone AS (DELETE FROM tracker_actorstancecount WHERE actor_id = ANY(%s)"
-                    " RETURNING actor_id, stance, own, subtree)"
-                    " INSERT INTO tracker_actorstancecount (actor_id, stance, own, subtree)"
-                    " SELECT actor_id, stance, SUM(own), SUM(subtree) FROM gone"
-                    " GROUP BY actor_id, stance HAVING SUM(own) <> 0 OR SUM(subtree) <> 0",
+                    " RETURNING actor_id, stance, tie, own, subtree)"
+                    " INSERT INTO tracker_actorstancecount (actor_id, stance, tie, own, subtree)"
+                    " SELECT actor_id, stance, tie, SUM(own), SUM(subtree) FROM gone"
+                    " GROUP BY actor_id, stance, tie HAVING SUM(own) <> 0 OR SUM(subtree) <> 0",
                     [actor_ids],
                 )
             if outlets:
@@ -193,13 +206,13 @@ def compact(
             rows = ActorStanceCount.objects.using(using).filter(actor_id__in=actor_ids)
             sums = list(
                 rows.order_by()
-                .values_list("actor_id", "stance")
+                .values_list("actor_id", "stance", "tie")
                 .annotate(Sum("own"), Sum("subtree"))
             )
             rows.delete()
             ActorStanceCount.objects.using(using).bulk_create(
-                ActorStanceCount(actor_id=a, stance=s, own=o, subtree=t)
-                for a, s, o, t in sums
+                ActorStanceCount(actor_id=a, stance=s, tie=tie, own=o, subtree=t)
+                for a, s, tie, o, t in sums
                 if o or t
             )
         if outlets:
@@ -254,23 +267,23 @@ def recount(
         cursor.execute("DELETE FROM tracker_actorstancecount")
         cursor.execute("DELETE FROM tracker_attributiontally")
         cursor.execute(
-            "SELECT s.actor_id, a.stance, COUNT(*) FROM tracker_attribution a"
+            "SELECT s.actor_id, a.stance, s.tie, COUNT(*) FROM tracker_attribution a"
             " JOIN tracker_source s ON s.id = a.source_id WHERE s.actor_id IS NOT NULL"
-            " GROUP BY s.actor_id, a.stance"
+            " GROUP BY s.actor_id, a.stance, s.tie"
         )
         own_rows = cursor.fetchall()
         cursor.execute("SELECT id, path FROM tracker_actor")
         paths = dict(cursor.fetchall())
         deltas = Deltas()
-        for actor_id, stance, n in own_rows:
-            deltas.own[(actor_id, stance)] += n
+        for actor_id, stance, tie, n in own_rows:
+            deltas.own[(actor_id, stance, tie)] += n
             for pk in _ids(paths.get(actor_id) or f"/{actor_id}/"):
-                deltas.subtree[(pk, stance)] += n
+                deltas.subtree[(pk, stance, tie)] += n
         keys = sorted(set(deltas.own) | set(deltas.subtree))
         cursor.executemany(
-            "INSERT INTO tracker_actorstancecount (actor_id, stance, own, subtree)"
-            " VALUES (%s, %s, %s, %s)",
-            [(a, s, deltas.own[a, s], deltas.subtree[a, s]) for a, s in keys],
+            "INSERT INTO tracker_actorstancecount (actor_id, stance, tie, own, subtree)"
+            " VALUES (%s, %s, %s, %s, %s)",
+            [(a, s, t, deltas.own[a, s, t], deltas.subtree[a, s, t]) for a, s, t in keys],
         )
         step(1)
         cursor.execute(
@@ -339,10 +352,10 @@ def _actor_counts(using: str) -> dict[tuple, tuple[int, int]]:
     rows = (
         ActorStanceCount.objects.using(using)
         .order_by()
-        .values_list("actor_id", "stance")
+        .values_list("actor_id", "stance", "tie")
         .annotate(Sum("own"), Sum("subtree"))
     )
-    return {(a, s): (o, t) for a, s, o, t in rows if o or t}
+    return {(a, s, tie): (o, t) for a, s, tie, o, t in rows if o or t}
 
 
 def _tally_counts(using: str) -> dict[tuple, int]:

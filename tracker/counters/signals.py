@@ -49,17 +49,19 @@ def _attribution_deleted(sender, instance: Attribution, **kwargs) -> None:
 def _source_before(sender, instance: Source, raw: bool = False, **kwargs) -> None:
     if raw or instance._state.adding:
         return
-    stored = Source.objects.filter(pk=instance.pk).values_list("actor_id", flat=True)
+    stored = Source.objects.filter(pk=instance.pk).values_list("actor_id", "tie")
     instance._counted_actor = list(stored)  # type: ignore[attr-defined]
 
 
 def _source_saved(sender, instance: Source, raw: bool = False, **kwargs) -> None:
     stored = getattr(instance, "_counted_actor", None)
-    instance._counted_actor = [instance.actor_id]  # type: ignore[attr-defined]
-    if raw or not stored or stored[0] == instance.actor_id:
+    now = (instance.actor_id, instance.tie)
+    instance._counted_actor = [now]  # type: ignore[attr-defined]
+    if raw or not stored or tuple(stored[0]) == now:
         return
-    # The source moved to another actor: its attributions move with it, stance by stance.
-    old, new = stored[0], instance.actor_id
+    # The source moved to another actor or changed its tie to it: its attributions move with
+    # it, stance by stance.
+    (old, old_tie), (new, new_tie) = stored[0], now
     by_stance = instance.attributions.order_by().values_list("stance").annotate(Count("pk"))
     # The source may have left every actor (new is None): its attributions then count nowhere.
     paths: dict[int | None, str] = dict(
@@ -67,8 +69,8 @@ def _source_saved(sender, instance: Source, raw: bool = False, **kwargs) -> None
     )
     deltas = Deltas()
     for stance, n in by_stance:
-        deltas.actor(paths.get(old, ""), stance, -n)
-        deltas.actor(paths.get(new, ""), stance, n)
+        deltas.actor(paths.get(old, ""), stance, -n, tie=old_tie)
+        deltas.actor(paths.get(new, ""), stance, n, tie=new_tie)
     deltas.write(using=kwargs.get("using") or DEFAULT_DB_ALIAS)
 
 
@@ -85,11 +87,11 @@ def _actor_saved(sender, instance: Actor, raw: bool = False, **kwargs) -> None:
     if raw or not old or old == instance.path or not instance.path:
         return
     # The actor moved in the tree: its sub-tree's counts leave its old ancestors for the new.
-    totals = instance.stance_counts.order_by().values_list("stance").annotate(Sum("subtree"))
+    totals = instance.stance_counts.order_by().values_list("stance", "tie").annotate(Sum("subtree"))
     deltas = Deltas()
-    for stance, n in totals:
-        deltas.actor(old, stance, -n, ancestors_only=True)
-        deltas.actor(instance.path, stance, n, ancestors_only=True)
+    for stance, tie, n in totals:
+        deltas.actor(old, stance, -n, tie=tie, ancestors_only=True)
+        deltas.actor(instance.path, stance, n, tie=tie, ancestors_only=True)
     deltas.write(using=kwargs.get("using") or DEFAULT_DB_ALIAS)
 
 

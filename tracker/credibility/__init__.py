@@ -12,13 +12,16 @@ The rules, as implemented (tests/tracker/credibility/ check them on hand-compute
 - One claim counts once per (source, claim, stance), however many articles repeat it. A source
   that both asserted and denied the same claim has both counted (it said both, and one of them
   was wrong): the record is of what it said, not of one position per claim.
-- An actor's record is the sum of the records of the sources that belong to it or to any actor
+- An actor's record is the sum of the records of the sources that speak for it or for any actor
   under it (the sub-tree); a claim two of those sources asserted counts twice, as two statements.
+  Sources that only belong to an actor (a member, an employee, an academic) are left out: their
+  words are not the actor's. An actor's page asked for `affiliated=1` computes the record with
+  them, unstored.
   `rated_claims` counts the distinct claims behind the scored statements.
 - The score is the mean of the Beta(1 + for, 1 + against) posterior of a uniform prior,
   (1 + for) / (2 + for + against), with its 90% credible interval (the 5% and 95% quantiles).
-- With fewer than TrackRecord.MIN_RECORD (3) scored statements, pages say there is not enough
-  record instead of giving a number; the counts and the claims behind them are still shown.
+- With fewer than TrackRecord.MIN_RECORD (3) scored statements, pages show the score with its
+  (wide) interval and say that it is too few to judge; rankings leave such records out.
 
 A rating is read from the claim's status, which the latest verdict sets; statuses written
 around the verdicts (a bulk import) count once `manage.py recompute_credibility` has run.
@@ -44,6 +47,7 @@ from tracker.credibility.records import (
     Counts,
     Recomputed,
     actor_counts,
+    affiliated_record,
     apply_verdicts,
     attribution_changed,
     recompute_all,
@@ -70,6 +74,7 @@ __all__ = [
     "Score",
     "Statement",
     "actor_counts",
+    "affiliated_record",
     "apply_verdicts",
     "attribution_changed",
     "beta_quantile",

@@ -12,7 +12,7 @@ from django.db.models import OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from tracker.choices import ClaimStatus
+from tracker.choices import ClaimStatus, SourceTie
 from tracker.credibility.beta import beta_score
 from tracker.credibility.rules import TRUTH
 from tracker.models import (
@@ -109,13 +109,16 @@ def source_counts(*, source_ids: Sequence[int] | None = None) -> dict[int, Count
 
 
 def actor_counts(
-    *, actor_ids: Sequence[int] | None = None, roots: Sequence[str] = ()
+    *, actor_ids: Sequence[int] | None = None, roots: Sequence[str] = (), affiliated: bool = False
 ) -> dict[int, Counts]:
     """Actor id -> the counts of its sub-tree's sources, for every actor with any (one query).
 
+    Only sources that speak for an actor count towards its record (the stored records);
+    `affiliated` counts those that only belong to it as well (asked for on an actor's page).
     actor_ids limits the result to those actors; roots (paths such as "/1/") then limit the
     statements read to the sub-trees that hold them.
     """
+    tie = "" if affiliated else f"AND s.tie = '{SourceTie.SPEAKS_FOR.value}'"
     t = _tables()
     where = ""
     params: list[str | int] = []
@@ -138,7 +141,7 @@ def actor_counts(
             FROM {t["attribution"]} a
             JOIN {t["claim"]} c ON c.id = a.claim_id
             JOIN {t["source"]} s ON s.id = a.source_id
-            WHERE c.status IN ({_RATED}) AND s.actor_id IS NOT NULL {where}
+            WHERE c.status IN ({_RATED}) AND s.actor_id IS NOT NULL {tie} {where}
         ),
         speakers AS (SELECT DISTINCT actor_id FROM items),
         closure (actor_id, ancestor_id) AS (
@@ -188,6 +191,22 @@ def _write(*, sources: dict[int, Counts], actors: dict[int, Counts], now: dateti
             )
 
 
+def affiliated_record(actor: Actor) -> TrackRecord | None:
+    """The actor's record counting the sources that only belong to it too, computed now and
+    not stored (one query); None when nothing it said is rated."""
+    root = actor.path.strip("/").split("/")[0] or str(actor.pk)
+    counts = actor_counts(actor_ids=[actor.pk], roots=[f"/{root}/"], affiliated=True)
+    c = counts.get(actor.pk)
+    if c is None:
+        return None
+    score = beta_score(for_count=c.for_count, against_count=c.against_count)
+    return TrackRecord(
+        actor=actor, for_count=c.for_count, against_count=c.against_count, scored=c.scored,
+        rated_claims=c.rated_claims, declined=c.declined, no_response=c.no_response,
+        score=score.score, lower=score.lower, upper=score.upper, updated_at=timezone.now(),
+    )  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Recomputed:
     sources: int
@@ -208,8 +227,9 @@ def recompute_all() -> Recomputed:
     return Recomputed(sources=len(sources), actors=len(actors), removed=removed)
 
 
-def refresh_records(*, source_ids: Iterable[int]) -> None:
-    """The records of these sources, of their actors and of those actors' ancestors, only."""
+def refresh_records(*, source_ids: Iterable[int], actor_paths: Iterable[str] = ()) -> None:
+    """The records of these sources, of their actors and of those actors' ancestors, only
+    (and of the actors on `actor_paths` and their ancestors: where a source was before)."""
     source_ids = sorted({pk for pk in source_ids if pk is not None})
     if not source_ids:
         return
@@ -217,7 +237,7 @@ def refresh_records(*, source_ids: Iterable[int]) -> None:
         Source.objects.filter(pk__in=source_ids, actor__isnull=False)
         .order_by()
         .values_list("actor__path", flat=True)
-    )
+    ) | {path for path in actor_paths if path}
     chains = [[int(part) for part in path.strip("/").split("/") if part] for path in paths]
     actor_ids = sorted({pk for chain in chains for pk in chain})
     roots = sorted({f"/{chain[0]}/" for chain in chains if chain})

@@ -22,6 +22,17 @@ CONTRADICTING: dict[str, tuple[str, ...]] = {
 }
 MIN_RECORD = TrackRecord.MIN_RECORD
 
+# Linked claims (ClaimLink) carry the evidence over, in the filter of what was contradicted:
+# - a claim the same as one the evidence went for (or against) counts as rated so too: denying
+#   it is contradicted when the other is confirmed or mostly true, asserting it is refuted when
+#   the other is refuted or mostly false;
+# - a claim that contradicts one confirmed or mostly true (either end of the link) cannot be
+#   true too: asserting it counts as refuted. Nothing follows for denying it (both could be
+#   false), nor from "supports", which is evidence, not proof.
+# Scores stay on each claim's own rating: a link moves what is listed, not the numbers.
+SAME_AS_CARRIES = CONTRADICTING
+CONTRADICTS_REFUTES_ASSERTIONS = CONTRADICTING[Stance.DENIES]
+
 
 def contribution(*, stance: str, status: str) -> tuple[float, float] | None:
     """(for, against) that one statement adds to a record, or None when it is not scored."""

@@ -11,8 +11,8 @@ from typing import Any
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from tracker.credibility.records import apply_verdicts, attribution_changed
-from tracker.models import Attribution, Verdict
+from tracker.credibility.records import apply_verdicts, attribution_changed, refresh_records
+from tracker.models import Attribution, Source, Verdict
 
 
 @receiver(post_save, sender=Verdict)
@@ -54,3 +54,25 @@ def _attribution_changed(
         sources.add(was[0])
         claims.add(was[1])
     attribution_changed(source_ids=sources, claim_ids=claims)
+
+
+@receiver(pre_save, sender=Source)
+def _source_before(
+    sender: type[Source], instance: Source, raw: bool = False, **kwargs: Any
+) -> None:
+    # Which actor the source's words counted for before the save (its path), if any.
+    if raw or instance._state.adding or instance.pk is None:
+        return
+    instance._credibility_tie = (  # type: ignore[attr-defined]
+        Source.objects.filter(pk=instance.pk).values_list("actor_id", "tie", "actor__path").first()
+    )
+
+
+@receiver(post_save, sender=Source)
+def _source_saved(sender: type[Source], instance: Source, raw: bool = False, **kwargs: Any) -> None:
+    # A source that moved to another actor, or that now speaks for its actor or no longer does,
+    # moves its statements between the actors' records.
+    was = getattr(instance, "_credibility_tie", None)
+    if raw or was is None or (was[0], was[1]) == (instance.actor_id, instance.tie):
+        return
+    refresh_records(source_ids=[instance.pk], actor_paths=[was[2] or ""])

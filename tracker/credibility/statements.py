@@ -7,23 +7,45 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 
-from tracker.choices import ClaimStatus
+from tracker.choices import ClaimStatus, LinkRelation, Stance
 from tracker.credibility.beta import number
-from tracker.credibility.rules import CONTRADICTING, SCORED_STANCES, TRUTH, contribution
+from tracker.credibility.rules import (
+    CONTRADICTING,
+    CONTRADICTS_REFUTES_ASSERTIONS,
+    SAME_AS_CARRIES,
+    SCORED_STANCES,
+    TRUTH,
+    contribution,
+)
 from tracker.models import (
     Attribution,
     Claim,
+    ClaimLink,
 )
 
 # -- Explaining a record -------------------------------------------------------------------------
 
 
+def _linked(relation: str, statuses: tuple[str, ...]) -> Q:
+    """The attribution's claim is linked (either end) by `relation` to a claim so rated."""
+    links = ClaimLink.objects.filter(relation=relation)
+    forward = links.filter(claim_id=OuterRef("claim_id"), other__status__in=statuses)
+    backward = links.filter(other_id=OuterRef("claim_id"), claim__status__in=statuses)
+    return Q(Exists(forward)) | Q(Exists(backward))
+
+
 def contradicted() -> Q:
     """Attributions the evidence went against outright or mostly: denials of claims confirmed
-    or mostly true, assertions of claims refuted or mostly false."""
+    or mostly true, assertions of claims refuted or mostly false; and through linked claims
+    (rules.py): the same claim so rated elsewhere, or asserting a claim that contradicts one
+    confirmed or mostly true."""
     condition = Q()
     for stance, statuses in CONTRADICTING.items():
         condition |= Q(stance=stance, claim__status__in=statuses)
+        condition |= Q(stance=stance) & _linked(LinkRelation.SAME_AS, SAME_AS_CARRIES[stance])
+    condition |= Q(stance=Stance.ASSERTS) & _linked(
+        LinkRelation.CONTRADICTS, CONTRADICTS_REFUTES_ASSERTIONS
+    )
     return condition
 
 

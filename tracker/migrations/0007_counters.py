@@ -7,10 +7,9 @@ from django.db import migrations, models
 
 
 def populate(apps, schema_editor):
-    # The counts of the data already there: the same raw-SQL recount bulk writers call.
-    from tracker.counters import recount
-
-    recount(using=schema_editor.connection.alias)
+    # The counts of the data already there are written by 0010_source_tie, which counts them
+    # by the sources' tie too: the raw-SQL recount reads the columns of the latest schema.
+    pass
 
 
 def recreate_sqlite_triggers(apps, schema_editor):

@@ -1,9 +1,18 @@
 """The claims domain's models; the vocabulary they use lives in tracker/choices.py."""
 
-from tracker.choices import ActorKind, Anonymity, ClaimStatus, Rating, SourceKind, Stance
+from tracker.choices import (
+    ActorKind,
+    Anonymity,
+    ClaimStatus,
+    Rating,
+    SourceKind,
+    SourceTie,
+    Stance,
+)
 from tracker.models.actors import Actor, ActorAlias, Source
 from tracker.models.claims import Attribution, Claim, Response
 from tracker.models.counters import ActorStanceCount, AttributionTally
+from tracker.models.links import ClaimLink
 from tracker.models.verdicts import Evidence, TrackRecord, Verdict
 
 __all__ = [
@@ -15,12 +24,14 @@ __all__ = [
     "Attribution",
     "AttributionTally",
     "Claim",
+    "ClaimLink",
     "ClaimStatus",
     "Evidence",
     "Rating",
     "Response",
     "Source",
     "SourceKind",
+    "SourceTie",
     "Stance",
     "TrackRecord",
     "Verdict",

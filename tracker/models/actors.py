@@ -8,7 +8,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from articles.slugs import unique_slug
-from tracker.choices import ActorKind, Anonymity, SourceKind
+from tracker.choices import ActorKind, Anonymity, SourceKind, SourceTie
 from tracker.querysets import ActorQuerySet, SourceQuerySet
 
 
@@ -104,10 +104,14 @@ class Actor(models.Model):
             )
         )
 
-    def subtree_stance_counts(self) -> dict[str, int]:
-        """Attributions to the sources of this actor and of the actors under it, by stance:
-        read from the counts kept with the data (tracker/counters.py), one small query."""
-        rows = self.stance_counts.order_by().values_list("stance").annotate(models.Sum("subtree"))
+    def subtree_stance_counts(self, *, affiliated: bool = False) -> dict[str, int]:
+        """Attributions to the sources speaking for this actor and the actors under it (with
+        those that only belong to them when `affiliated`), by stance: read from the counts kept
+        with the data (tracker/counters.py), one small query."""
+        counts = self.stance_counts.order_by()
+        if not affiliated:
+            counts = counts.filter(tie=SourceTie.SPEAKS_FOR)
+        rows = counts.values_list("stance").annotate(models.Sum("subtree"))
         return {stance: n for stance, n in rows if n}
 
     @property
@@ -139,6 +143,7 @@ class Source(models.Model):
     """Who is cited: a person, a body, a document, an anonymous group, or nobody at all."""
 
     Kind = SourceKind
+    Tie = SourceTie
 
     name = models.CharField(
         max_length=300,
@@ -158,6 +163,16 @@ class Source(models.Model):
         related_name="sources",
         help_text="The actor this source speaks for or belongs to, if any.",
     )
+    tie = models.CharField(
+        "tie to the actor",
+        max_length=16,
+        choices=SourceTie,
+        default=SourceTie.SPEAKS_FOR,
+        db_default=SourceTie.SPEAKS_FOR,
+        help_text="Speaks for the actor (the state, a ministry, its spokesman): its words are "
+        "the actor's own. Belongs to it (a member, a former member, an employee, an academic): "
+        "its words count for the actor only when an analyst asks for affiliated sources.",
+    )
     description = models.TextField(blank=True)
 
     objects = SourceQuerySet.as_manager()
@@ -168,6 +183,9 @@ class Source(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(kind__in=[k.value for k in SourceKind]), name="source_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(tie__in=[t.value for t in SourceTie]), name="source_tie_valid"
             ),
         ]
 
@@ -186,6 +204,7 @@ class Source(models.Model):
     def default_anonymity(self) -> str:
         by_kind: dict[str, Anonymity] = {
             self.Kind.ANONYMOUS: Anonymity.ANONYMOUS,
+            self.Kind.SPOKESPERSON: Anonymity.ON_RECORD,
             self.Kind.UNATTRIBUTED: Anonymity.UNATTRIBUTED,
         }
         return by_kind.get(self.kind, Anonymity.NAMED)

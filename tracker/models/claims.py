@@ -17,8 +17,8 @@ from simple_history.models import HistoricalRecords
 
 from articles.models import Article
 from articles.slugs import unique_slug
-from tracker import spans
-from tracker.choices import RESPONSES, Anonymity, ClaimStatus, SourceKind, Stance
+from tracker import partial_dates, spans
+from tracker.choices import RESPONSES, Anonymity, ClaimStatus, DatePrecision, SourceKind, Stance
 from tracker.models.actors import Actor, Source
 from tracker.querysets import AttributionQuerySet, ClaimQuerySet
 
@@ -54,8 +54,9 @@ def anonymity_problem(kind: str, anonymity: str) -> str | None:
     """Why an attribution's anonymity contradicts its source's kind, in an editor's words.
 
     The one rule for the model, the admin, the API and the seed loader: an anonymous source's
-    attributions are anonymous, an unattributed source's are unattributed, a person's, an
-    organisation's or a document's are named.
+    attributions are anonymous, an unnamed spokesperson's are on the record (not anonymous: the
+    body speaks), an unattributed source's are unattributed, a person's, an organisation's or
+    a document's are named.
     """
     expected = Source(kind=kind).default_anonymity
     if anonymity == expected:
@@ -167,12 +168,30 @@ class Attribution(models.Model):
     )
     count = models.PositiveIntegerField(
         default=1,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(1)],
-        help_text="How many people the wording stands for (1 where the text is silent).",
+        help_text="How many people the wording stands for (1 where the text names one). Leave "
+        'empty for an unspecified number more than one ("some experts", "officials").',
     )
     anonymity = models.CharField(max_length=16, choices=Anonymity, default=Anonymity.NAMED)
     quote = models.TextField(
         blank=True, help_text="The verbatim quote, exactly as in the article body, if any."
+    )
+    said_on = models.DateField(
+        "said on",
+        null=True,
+        blank=True,
+        help_text="When the source said it, if the article tells (it may be earlier than the "
+        "article): January 2020 is the 1 January 2020 with the precision month.",
+    )
+    said_on_precision = models.CharField(
+        "known to the",
+        max_length=8,
+        choices=DatePrecision,
+        blank=True,
+        db_default="",  # bulk writers that bypass the ORM leave it unset
+        help_text="Day, month or year: how much of the date the article gives.",
     )
     span_start = models.PositiveIntegerField(
         help_text="First character of the passage in the article body (0-based)."
@@ -197,8 +216,19 @@ class Attribution(models.Model):
                 condition=models.Q(anonymity__in=[a.value for a in Anonymity]),
                 name="attribution_anonymity_valid",
             ),
+            # No count is "an unspecified number, more than one" ("some experts").
             models.CheckConstraint(
-                condition=models.Q(count__gte=1), name="attribution_count_gte_1"
+                condition=models.Q(count__gte=1) | models.Q(count__isnull=True),
+                name="attribution_count_gte_1",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(said_on__isnull=True, said_on_precision="")
+                | models.Q(
+                    said_on__isnull=False, said_on_precision__in=[p.value for p in DatePrecision]
+                ),
+                name="attribution_said_on_precision",
+                violation_error_message="A date when it was said needs its precision (day, "
+                "month or year), and a precision needs a date.",
             ),
             models.CheckConstraint(
                 condition=models.Q(span_start__gte=0)
@@ -226,6 +256,21 @@ class Attribution(models.Model):
         return f"{self.source} {self.get_stance_display().lower()}: {self.claim}"
 
     @property
+    def count_text(self) -> str:
+        """How many people, in words: "5 people", "several people" when the text does not say."""
+        return "several people" if self.count is None else f"{self.count} people"
+
+    @property
+    def said_when(self) -> str:
+        """When it was said, as a reader reads it ("January 2020"); "" when the text is silent."""
+        return partial_dates.shown(self.said_on, self.said_on_precision)
+
+    @property
+    def said_on_iso(self) -> str | None:
+        """When it was said as ISO 8601 cut to its precision ("2020-01"), or None."""
+        return partial_dates.iso(self.said_on, self.said_on_precision)
+
+    @property
     def is_response(self) -> bool:
         return self.stance in self.RESPONSE_STANCES
 
@@ -235,6 +280,12 @@ class Attribution(models.Model):
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
+        if self.said_on is not None:
+            # A date given alone is known to the day; a month or a year starts on its first day.
+            self.said_on_precision = self.said_on_precision or DatePrecision.DAY
+            self.said_on = partial_dates.truncated(self.said_on, self.said_on_precision)
+        elif self.said_on_precision:
+            errors["said_on"] = "Give the date, or leave the precision empty."
         problem = self.source_id and anonymity_problem(self.source.kind, self.anonymity)
         if problem:
             errors["anonymity"] = problem

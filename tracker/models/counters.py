@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django.db import models
 
-from tracker.choices import Anonymity, ClaimStatus, Stance
+from tracker.choices import Anonymity, ClaimStatus, SourceTie, Stance
 from tracker.models.actors import Actor
 
 
 class ActorStanceCount(models.Model):
-    """Attributions of one stance to an actor's own sources (own) and to its whole sub-tree.
+    """Attributions of one stance to an actor's own sources (own) and to its whole sub-tree,
+    apart for the sources that speak for the actor and those that only belong to it (tie).
 
     Writers only ever insert rows (+1, -1 ...): two editors citing the same ministry never wait
     for each other's row, and no row is locked by every write. An actor's count is the sum of
@@ -18,6 +19,9 @@ class ActorStanceCount(models.Model):
 
     actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="stance_counts")
     stance = models.CharField(max_length=16, choices=Stance)
+    tie = models.CharField(
+        max_length=16, choices=SourceTie, default=SourceTie.SPEAKS_FOR, db_default="speaks_for"
+    )
     own = models.IntegerField(default=0)
     subtree = models.IntegerField(default=0)
 
@@ -25,7 +29,8 @@ class ActorStanceCount(models.Model):
         indexes = [models.Index(fields=["actor", "stance"], name="actorcount_actor_stance")]
 
     def __str__(self) -> str:
-        return f"{self.actor_id} {self.stance}: {self.own} own, {self.subtree} with sub-actors"
+        own = f"{self.own} own, {self.subtree} with sub-actors"
+        return f"{self.actor_id} {self.stance} {self.tie}: {own}"
 
 
 class AttributionTally(models.Model):

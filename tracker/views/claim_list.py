@@ -138,7 +138,11 @@ def claim_list(request: HttpRequest) -> HttpResponseBase:
     except BadParameters as error:
         return bad_request(request, error.problems)
     total, more = _total(filterset)
-    facets = facet_counts(attributions, filtered=filterset.is_filtered)
+    facets = facet_counts(
+        attributions,
+        filtered=filterset.is_filtered,
+        affiliated=bool(filterset.form.cleaned_data.get("affiliated")),
+    )
     return render(
         request,
         "tracker/claim_list.html",

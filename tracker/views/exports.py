@@ -62,6 +62,7 @@ EXPORT_FIELDS = (
     "stance",
     "stance_label",
     "quote",
+    "said_on",
     "passage",
     "article_id",
     "article",
@@ -115,13 +116,19 @@ def _export_query(attributions: QuerySet[Attribution], request: HttpRequest) -> 
             # The passage is cut out by the database: the article body never leaves it.
             x_passage=Substr("article__body", F("span_start") + 1, F("span_end") - F("span_start")),
             x_published_on=as_text("article__published_on"),
+            # When it was said, as ISO 8601 cut to what is known: "2020-01" for January 2020.
+            x_said_on=Case(
+                When(said_on_precision="year", then=Substr(as_text("said_on"), 1, 4)),
+                When(said_on_precision="month", then=Substr(as_text("said_on"), 1, 7)),
+                default=as_text("said_on"),
+            ),
         )
         .values_list(
             "id", "claim_id", "claim__text", "claim__status", "x_claim_url", "source_id",
             "source__name", "source__kind", "wording", "count", "anonymity", "source__actor__name",
-            "source__actor__slug", "stance", "x_stance_label", "quote", "x_passage", "article_id",
-            "article__title", "x_article_url", "article__outlet__name", "x_published_on",
-            "span_start", "span_end", "source__actor_id",
+            "source__actor__slug", "stance", "x_stance_label", "quote", "x_said_on", "x_passage",
+            "article_id", "article__title", "x_article_url", "article__outlet__name",
+            "x_published_on", "span_start", "span_end", "source__actor_id",
         )
     )  # fmt: skip
 

@@ -14,7 +14,7 @@ from django.http import HttpRequest, QueryDict
 from django.utils.functional import Promise
 
 from articles.models import Outlet
-from tracker.choices import RESPONSES_GROUP, RESPONSES_LABEL, STANCE_FILTER_CHOICES
+from tracker.choices import RESPONSES_GROUP, RESPONSES_LABEL, STANCE_FILTER_CHOICES, SourceTie
 from tracker.filtersets import FILTER_PARAMS, AttributionFilterSet
 from tracker.models import (
     Actor,
@@ -49,33 +49,36 @@ class Facet:
     items: list[FacetItem] = field(default_factory=list)
 
 
-def facet_counts(attributions: QuerySet[Attribution], *, filtered: bool = True) -> dict[str, Any]:
+def facet_counts(
+    attributions: QuerySet[Attribution], *, filtered: bool = True, affiliated: bool = False
+) -> dict[str, Any]:
     """Counts of matching attributions by stance, anonymity, claim status, outlet and top actors.
 
     Attributions (not claims) are counted, so the counts of one dimension add up across the
     others. Unfiltered, three small queries read the counts kept with the data
     (tracker/counters.py); filtered, one query reads at most FACET_SAMPLE + 1 matching rows
-    ("sampled" then says the counts are lower bounds).
+    ("sampled" then says the counts are lower bounds). An actor counts the attributions of the
+    sources speaking for it, as its filter does (and of those belonging to it: `affiliated`).
     """
     if not filtered:
         return _kept_counts()
     # One query: the facets' columns of at most FACET_SAMPLE + 1 matching rows, counted here.
     rows = attributions.order_by().values_list(
         "stance", "anonymity", "claim__status", "article__outlet__slug", "article__outlet__name",
-        "source__actor__slug", "source__actor__name",
+        "source__actor__slug", "source__actor__name", "source__tie",
     )[: FACET_SAMPLE + 1]  # fmt: skip
     by_stance: Counter = Counter()
     by_anonymity: Counter = Counter()
     by_status: Counter = Counter()
     outlets: Counter = Counter()
     actors: Counter = Counter()
-    for stance, anonymity, status, outlet_slug, outlet, actor_slug, actor in rows:
+    for stance, anonymity, status, outlet_slug, outlet, actor_slug, actor, tie in rows:
         by_stance[stance] += 1
         by_anonymity[anonymity] += 1
         by_status[status] += 1
         if outlet_slug is not None:
             outlets[(outlet_slug, outlet)] += 1
-        if actor_slug is not None:
+        if actor_slug is not None and (affiliated or tie == SourceTie.SPEAKS_FOR):
             actors[(actor_slug, actor)] += 1
     return {
         "stance": dict(by_stance),

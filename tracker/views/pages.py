@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django import forms
 from django.db.models import (
     Prefetch,
     QuerySet,
@@ -18,16 +19,20 @@ from tracker import credibility as scoring
 from tracker.charts.timeline import actor_timeline
 from tracker.charts.tree import actor_tree
 from tracker.charts.voices import claim_voices
+from tracker.filtersets import StrictBooleanField
 from tracker.models import (
     Actor,
     Attribution,
     Claim,
+    ClaimLink,
     Source,
     Stance,
     TrackRecord,
     Verdict,
 )
+from tracker.querysets import spoken_for
 from tracker.templatetags.tracker_tags import claims_in_order
+from tracker.views.errors import BadParameters, bad_request
 
 # How each stance heads its group, in the order a reader expects: who said it, then who answered.
 CLAIM_HEADINGS = {
@@ -108,6 +113,8 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "claim": claim,
             "groups": groups,
             "summary": claim.attributions.sourcing_summary(),
+            # The claims it answers or is answered by, read from this one (one query).
+            "links": [link.seen_from(claim.pk) for link in ClaimLink.objects.touching(claim.pk)],
             "articles": articles,
             "verdict": verdicts[0] if verdicts else None,
             "earlier_verdicts": verdicts[1:],
@@ -144,11 +151,16 @@ def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
         Actor.objects.select_related("track_record").prefetch_related("aliases"), slug=slug
     )
     ancestors = _ancestors(actor)
+    try:
+        affiliated = _affiliated(request)
+    except BadParameters as error:
+        return bad_request(request, error.problems)
     subtree_ids = list(Actor.objects.subtree(actor).values_list("pk", flat=True))
-    # A literal list: planners estimate `IN (...)` well, and a path prefix badly.
-    attributions = Attribution.objects.filter(source__actor_id__in=subtree_ids)
+    # A literal list: planners estimate `IN (...)` well, and a path prefix badly. The sources
+    # speaking for the actors count; those only belonging to them when asked (affiliated=1).
+    attributions = Attribution.objects.filter(spoken_for(subtree_ids, affiliated=affiliated))
     # The sub-tree's counts by stance are kept with the data (tracker/counters.py).
-    counts = actor.subtree_stance_counts()
+    counts = actor.subtree_stance_counts(affiliated=affiliated)
     # One small query per stance, every stance (so the page's queries are the same whatever
     # the actor said): the newest rows, stopped at the limit.
     newest = {
@@ -161,11 +173,15 @@ def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
         if newest[stance]
     ]
     about = list(Claim.objects.about(actor)[: ACTOR_ABOUT_LIMIT + 1])
+    scope = "&affiliated=1" if affiliated else ""
     record = _record(
         actor,
         attributions,
-        claims_url=f"{reverse('tracker:claim_list')}?actor={actor.slug}&contradicted_denials=1",
+        claims_url=f"{reverse('tracker:claim_list')}?actor={actor.slug}&contradicted_denials=1"
+        + scope,
     )
+    if affiliated:
+        record.record = scoring.affiliated_record(actor)
     return render(
         request,
         "tracker/actor_detail.html",
@@ -181,8 +197,18 @@ def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "record": record,
             "timeline": actor_timeline(who=actor.name, attributions=attributions, name="timeline"),
             "tree": actor_tree(actor=actor),
+            "affiliated": affiliated,
+            "scope": scope,
         },
     )
+
+
+def _affiliated(request: HttpRequest) -> bool:
+    """The `affiliated` parameter (1 or 0), as the claim list's filters read it; else a 400."""
+    try:
+        return bool(StrictBooleanField().clean(request.GET.get("affiliated")))
+    except forms.ValidationError as error:
+        raise BadParameters([("affiliated", " ".join(error.messages))]) from None
 
 
 @require_safe

@@ -46,6 +46,8 @@ def test_the_russian_states_denials_and_non_responses(client, seeded):
         "russia-has-forces-in-libya",
         "russian-drive-to-recruit-syrians-for-haftar-accelerated-may-2020",
         "wagner-conducting-syrian-hiring-with-russian-army-supervision",
+        "russians-in-libya-represent-russian-state-or-are-paid-by-it",
+        "wagner-group-is-fighting-in-libya",
     }
     said = {
         slug: [(a["source"]["slug"], a["stance"]) for a in claim["attributions"]]
@@ -61,6 +63,10 @@ def test_the_russian_states_denials_and_non_responses(client, seeded):
         "wagner-conducting-syrian-hiring-with-russian-army-supervision": [
             ("russian-defence-ministry", "no_response")
         ],
+        "russians-in-libya-represent-russian-state-or-are-paid-by-it": [
+            ("vladimir-putin", "denies")
+        ],
+        "wagner-group-is-fighting-in-libya": [("vladimir-putin", "declined")],
     }
     denial = claims["russia-has-forces-in-libya"]["attributions"][0]
     article = Article.objects.get()
@@ -108,17 +114,17 @@ def test_the_claims_list_without_filters_is_every_claim_newest_first(client, see
     assert [row["id"] for row in rows] == list(
         Claim.objects.order_by("-first_reported_on", "-id").values_list("id", flat=True)
     )
-    assert sum(len(row["attributions"]) for row in rows) == Attribution.objects.count() == 33
+    assert sum(len(row["attributions"]) for row in rows) == Attribution.objects.count() == 34
 
 
 def test_attributions(client, seeded):
     rows = every_page(client, "/api/attributions/?actor=russia&stance=denies")
-    assert len(rows) == 1
-    (row,) = rows
+    assert len(rows) == 2  # the Russian state's and Putin's
+    row = next(row for row in rows if row["source"]["slug"] == "russian-state")
     assert row["claim"]["text"] == "Russia has forces in Libya."
     assert row["source"]["slug"] == "russian-state"
     assert row["article"]["outlet"]["slug"] == "reuters"
-    assert len(every_page(client, "/api/attributions/")) == 33
+    assert len(every_page(client, "/api/attributions/")) == 34
     one = Attribution.objects.get(pk=row["id"])
     assert get(client, f"/api/attributions/{one.pk}/") == row
 
@@ -169,7 +175,7 @@ def test_articles_and_outlets(client, seeded):
     assert "body" not in row  # the list leaves the body out
     data = get(client, f"/api/articles/{article.pk}/")
     assert data["body"] == article.body
-    assert len(data["attributions"]) == 33
+    assert len(data["attributions"]) == 34
     assert [a["span_start"] for a in data["attributions"]] == sorted(
         a["span_start"] for a in data["attributions"]
     )
@@ -236,7 +242,7 @@ def test_the_filters_give_what_the_page_gives(client, seeded, query):
 
 def test_the_article_filter(client, seeded):
     article = Article.objects.get()
-    assert len(every_page(client, f"/api/claims/?article={article.pk}")) == 27
+    assert len(every_page(client, f"/api/claims/?article={article.pk}")) == 28
     assert every_page(client, f"/api/claims/?article={article.pk + 1}") == []
     # No article has an id this large (and SQLite could not compare with it): nothing matches.
     assert every_page(client, "/api/attributions/?article=1e30") == []
@@ -387,7 +393,7 @@ def test_the_schema_is_served(client, db):
     operations = [(method, op) for ops in paths.values() for method, op in ops.items()]
     assert {method for method, _ in operations} == {"get", "post"}
     for method, operation in operations:
-        expected = [{"tokenAuth": []}] if method == "post" else None
+        expected: list[dict[str, list]] | None = [{"tokenAuth": []}] if method == "post" else None
         assert operation.get("security") == expected, operation["operationId"]
     assert "tokenAuth" in schema["components"]["securitySchemes"]
 
@@ -462,8 +468,8 @@ def detail_urls(newsroom) -> dict[str, int]:
     return {
         # the claim, the actors it is about, its attributions (joined), its verdicts (with
         # who rated them, joined); their evidence is one more when there are any
-        # (tests/test_api_credibility.py)
-        f"/api/claims/{newsroom.claim.pk}/": 4,
+        # (tests/test_api_credibility.py); the links to other claims with both claims (joined)
+        f"/api/claims/{newsroom.claim.pk}/": 5,
         f"/api/attributions/{newsroom.denial.pk}/": 1,
         # the source, its actor and track record (joined), its stance counts (one GROUP BY)
         f"/api/sources/{newsroom.spokesman.pk}/": 2,

@@ -20,7 +20,7 @@ from .test_api import every_page, get
 pytestmark = pytest.mark.django_db
 
 LIBYA = "russia-has-forces-in-libya"
-NOT_THE_STATE = "russians-in-libya-do-not-represent-russian-state"
+NOT_THE_STATE = "russians-in-libya-represent-russian-state-or-are-paid-by-it"
 HAFTAR = "haftar-forces-recruited-syrian-fighters"
 HIRING = "wagner-conducting-syrian-hiring-with-russian-army-supervision"
 FIRST_SENT = "wagner-first-sent-syrians-to-libya-in-2019"
@@ -58,7 +58,7 @@ def rated_seed(seeded, analyst):
     Evidence.objects.create(verdict=latest, attribution=libya.attributions.get())
     Evidence.objects.create(verdict=latest, url="https://example.org/un-report", title="UN report")
     for slug, rating in [
-        (NOT_THE_STATE, "refuted"),
+        (NOT_THE_STATE, "confirmed"),  # Putin denied it
         (HAFTAR, "mostly_true"),
         (HIRING, "confirmed"),
         (FIRST_SENT, "unproven"),
@@ -283,6 +283,7 @@ def test_the_ranking_names_who_each_record_is_of(client, rated_seed):
         "name": source.name,
         "kind": source.kind,
         "actor": {"slug": source.actor.slug, "name": source.actor.name, "kind": source.actor.kind},
+        "tie": "speaks_for",
     }
     assert row["actor"] is None
     assert {k: v for k, v in row.items() if k not in ("id", "source", "actor")} == record_json(
@@ -337,8 +338,9 @@ def rate_everything(newsroom) -> None:
 
 QUERIES = {
     # the claim, its actors, its attributions (joined), its verdicts and who rated them
-    # (joined), their evidence with articles, attributions and sources (joined)
-    "claim": 5,
+    # (joined), their evidence with articles, attributions and sources (joined), the links to
+    # other claims with both claims (joined)
+    "claim": 6,
     # the count, the verdicts with who rated them and their claim (joined), their evidence
     # (joined)
     "/api/verdicts/": 3,

@@ -130,7 +130,7 @@ def rated(seeded, editor):
     Evidence.objects.create(verdict=verdict, attribution=claim.attributions.get())
     Evidence.objects.create(verdict=verdict, url="https://example.org/report", title="A report")
     for slug, rating in [
-        ("russians-in-libya-do-not-represent-russian-state", "refuted"),
+        ("russians-in-libya-represent-russian-state-or-are-paid-by-it", "confirmed"),
         ("haftar-forces-recruited-syrian-fighters", "mostly_true"),
         ("wagner-conducting-syrian-hiring-with-russian-army-supervision", "confirmed"),
     ]:

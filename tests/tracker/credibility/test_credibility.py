@@ -383,17 +383,17 @@ def test_the_command_recomputes_every_record_and_says_so(newsroom, capsys):
 # -- Contradicted denials -----------------------------------------------------------------------
 
 LIBYA = "russia-has-forces-in-libya"
-NOT_THE_STATE = "russians-in-libya-do-not-represent-russian-state"
+NOT_THE_STATE = "russians-in-libya-represent-russian-state-or-are-paid-by-it"
 HAFTAR = "haftar-forces-recruited-syrian-fighters"
 HIRING = "wagner-conducting-syrian-hiring-with-russian-army-supervision"
 
 
 @pytest.fixture
 def rated_seed(seeded):
-    """The seed with verdicts: Russia's denial and Haftar's contradicted, Putin refuted."""
+    """The seed with verdicts: the Russian state's, Putin's and Haftar's denials contradicted."""
     for slug, rating in [
         (LIBYA, "confirmed"),
-        (NOT_THE_STATE, "refuted"),
+        (NOT_THE_STATE, "confirmed"),
         (HAFTAR, "mostly_true"),
         (HIRING, "confirmed"),
         ("wagner-first-sent-syrians-to-libya-in-2019", "unproven"),
@@ -414,7 +414,8 @@ def test_the_seed_has_denials_later_contradicted_once_rated(client, rated_seed):
         LIBYA,
         NOT_THE_STATE,
     }
-    assert listed(client, "?contradicted_denials=1&stance=denies") == {LIBYA, HAFTAR}
+    assert listed(client, "?contradicted_denials=1&stance=denies") == {LIBYA, NOT_THE_STATE, HAFTAR}
+    assert listed(client, "?contradicted_denials=1&stance=asserts") == set()
     assert listed(client, "?contradicted_denials=0&actor=russia") == listed(client, "?actor=russia")
     html = client.get("/claims/?contradicted_denials=1").content.decode()
     assert "Denials later contradicted (and assertions later refuted)" in html  # the chip
@@ -430,15 +431,17 @@ def test_the_russian_government_page_shows_what_the_evidence_contradicts(client,
     html = client.get("/actors/russian-government/").content.decode()
     record = section(html, "Track record")
     text = text_of(record)
-    assert "Not enough record (2 rated claims): 0 for, 2 against. A score needs at least 3." in text
+    assert "from 2 rated claims: 0 for, 2 against. Too few to judge" in text
+    assert "0.25 , 90% interval" in text  # (1 + 0) / (2 + 2)
     assert "did not respond 1 time" in text  # the Defence Ministry, on the rated hiring claim
     denials = section(html, "Denials later contradicted")
     libya = Claim.objects.get(slug=LIBYA)
     assert f'href="/claims/{libya.pk}/"' in denials
     assert "Confirmed" in denials and "Russian state" in denials and "1 against" in denials
+    assert "Russians in Libya represent the Russian state" in denials
+    assert "Vladimir Putin" in denials
     refuted = section(html, "Assertions later refuted")
-    assert "Russians in Libya, if there are any" in refuted
-    assert "Vladimir Putin" in refuted
+    assert "None: the ratings so far refute no assertion" in refuted
     assert 'href="/claims/?actor=russian-government&amp;contradicted_denials=1"' in html
     moved = section(html, "The claims that moved it")
     assert moved.count('<li class="statement') == 2
@@ -474,11 +477,17 @@ def test_a_record_long_enough_gets_a_score_an_interval_and_its_reasons(client, n
     assert section(source_html, "Denials later contradicted").count('<li class="statement') == 3
 
 
-def test_a_short_record_says_so_instead_of_a_number(client, newsroom):
+def test_a_short_record_shows_its_score_and_interval_and_says_it_is_too_few(client, newsroom):
     rate(newsroom.claim, "mostly_true")
     text = text_of(client.get(newsroom.opposition_sources.get_absolute_url()).content.decode())
-    assert "Not enough record (1 rated claim): 0.75 for, 0.25 against." in text
-    assert "90% interval" not in text
+    record = TrackRecord.objects.get(source=newsroom.opposition_sources)
+    # (1 + 0.75) / (2 + 1): the mean, with the wide interval one rated claim leaves.
+    assert f"{record.score:.2f}" == "0.58"
+    assert (
+        f"0.58 , 90% interval {record.lower:.2f}–{record.upper:.2f}, from 1 rated claim: "
+        "0.75 for, 0.25 against. Too few to judge"
+    ) in text
+    assert "Not enough record" not in text
 
 
 def test_editors_text_on_the_record_is_escaped(client, newsroom):
@@ -539,4 +548,6 @@ def test_a_recompute_renews_pages_kept_under_the_data_version(client, newsroom):
     url = newsroom.opposition_sources.get_absolute_url()
     assert "No rated claim yet" in client.get(url).content.decode()  # the records lag behind
     call_command("recompute_credibility", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    assert "Not enough record (1 rated claim)" in text_of(client.get(url).content.decode())
+    assert "from 1 rated claim: 1 for, 0 against. Too few to judge" in text_of(
+        client.get(url).content.decode()
+    )

@@ -67,9 +67,10 @@ def test_russia_lists_its_denial_and_its_sub_actors_non_responses(client, seeded
     assert "Russian Defence Ministry" in unanswered
     hiring = Claim.objects.get(slug="wagner-conducting-syrian-hiring-with-russian-army-supervision")
     assert f'href="/claims/{hiring.pk}/"' in unanswered
-    assert "Declined to comment on" not in html  # no group without rows
-    asserted = section(html, "Asserted")
-    assert "Vladimir Putin" in asserted
+    assert "Vladimir Putin" in denied  # Russians in Libya are not the state's, he said
+    declined = section(html, "Declined to comment on")
+    assert "The Wagner Group is fighting in Libya." in declined
+    assert "Asserted" not in html  # no group without rows: nobody speaking for Russia asserted
 
 
 def test_it_counts_attributions_by_stance_and_links_to_the_claim_list(client, seeded):
@@ -80,11 +81,11 @@ def test_it_counts_attributions_by_stance_and_links_to_the_claim_list(client, se
         for head, cell in re.findall(r'<th scope="row">(.*?)</th><td>(.*?)</td>', table)
     )
     assert rows == {
-        "Asserts": "1",
-        "Denies": "1",
-        "Declined to comment": "0",
+        "Asserts": "0",
+        "Denies": "2",
+        "Declined to comment": "1",
         "Did not respond": "2",
-        "All": "4",
+        "All": "5",
     }
     assert 'href="/claims/?actor=russia&amp;stance=denies"' in table
     assert 'href="/claims/?actor=russia"' in html
@@ -94,7 +95,9 @@ def test_it_counts_attributions_by_stance_and_links_to_the_claim_list(client, se
 def test_it_lists_the_claims_about_it_and_its_sub_actors(client, seeded):
     about = section(page(client, "russian-government"), "Claims about Russian government")
     # About the Russian government itself, and about the Russian army, three levels under it.
-    about_state = Claim.objects.get(slug="russians-in-libya-do-not-represent-russian-state")
+    about_state = Claim.objects.get(
+        slug="russians-in-libya-represent-russian-state-or-are-paid-by-it"
+    )
     about_army = Claim.objects.get(
         slug="wagner-conducting-syrian-hiring-with-russian-army-supervision"
     )

@@ -64,10 +64,12 @@ def test_the_seed_article_highlights_every_passage(client, seeded):
     body = body_of(html)
     attributions = list(article.attributions.all())
     passages = {(a.span_start, a.span_end) for a in attributions}
-    # One highlight per distinct passage (the seed's passages never overlap), an anchor per
+    # A highlight for every distinct passage (a clause in the reporter's own voice may lie
+    # inside a sentence that cites someone else, so a few are split around it), an anchor per
     # attribution, and the text itself unchanged.
-    assert body.count('<mark class="passage"') == len(passages) == 18
-    assert len(re.findall(r'<mark class="passage[^"]*" id="attribution-\d+"', body)) == 33
+    assert len(passages) == 21
+    assert body.count('<mark class="passage"') >= len(passages)
+    assert len(re.findall(r'<mark class="passage[^"]*" id="attribution-\d+"', body)) == 34
     for attribution in attributions:
         assert body.count(f'id="attribution-{attribution.pk}"') == 1
     assert text_of(body) == article.body
@@ -253,11 +255,12 @@ def test_every_number_after_a_passage_is_the_claims_number_in_the_list(client, s
         r'<a class="claim-ref" href="([^"]+)" aria-label="Claim (\d+): [^"]*">(\d+)</a>',
         body_of(html),
     )
-    # Each passage (the seed's never overlap) is followed by the number of each of its claims.
+    # Each passage is followed by the number of each of its claims (a passage split around a
+    # clause inside it repeats its numbers after each part).
     claims_by_passage: dict[tuple[int, int], set[int]] = {}
     for a in article.attributions.all():
         claims_by_passage.setdefault((a.span_start, a.span_end), set()).add(a.claim_id)
-    assert len(refs) == sum(len(claims) for claims in claims_by_passage.values())
+    assert len(refs) >= sum(len(claims) for claims in claims_by_passage.values())
     for url, labelled, shown in refs:
         assert labelled == shown
         assert numbers[int(shown)] == url, f"number {shown} links to {url}"
@@ -287,6 +290,7 @@ def test_the_legend_names_the_stances_the_text_shows_and_no_other(client, seeded
         ("asserts", "asserts"),
         ("denies", "denies"),
         ("no_response", "did not respond"),
+        ("mixed", "several stances"),  # Putin's denial and refusal rest on one sentence
     ]
     # The help text speaks of the numbers, and the list shows them.
     assert "numbers of its claims" in html

@@ -49,6 +49,7 @@ def test_the_matrix_takes_the_list_filters_and_rejects_bad_ones(client, seeded):
     assert {k[0] for k in cells(client.get(URL + "?stance=denies"))} == {
         "russia-has-forces-in-libya",
         "haftar-forces-recruited-syrian-fighters",
+        "russians-in-libya-represent-russian-state-or-are-paid-by-it",  # Putin's denial
     }
     response = client.get(URL + "?stance=nope")
     assert response.status_code == 400

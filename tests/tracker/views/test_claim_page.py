@@ -97,9 +97,11 @@ def test_the_sourcing_summary_counts_sources_people_and_responses(client, newsro
     summary = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", section(html, "Sourcing")))
     assert "3 distinct sources in 3 attributions" in summary
     assert "1 named, 2 anonymous, 0 unattributed" in summary
-    assert "7 people" in summary  # five opposition sources, the ministry, the spokesman
+    assert "2 attributions: 1 asserted, 1 denied" in summary
+    assert "6 people" in summary  # five opposition sources and the spokesman; not the ministry
     assert "Documents 0" in summary
-    assert "2 responses sought: 1 denied, 1 did not respond, 0 declined" in summary
+    assert "1 source asked: 0 declined, 1 did not respond" in summary
+    assert "rests only on anonymous sources" in summary  # the five are anonymous
 
 
 def test_the_summary_counts_no_people_for_documents_or_the_reporters_voice(client, seeded):
@@ -108,7 +110,8 @@ def test_the_summary_counts_no_people_for_documents_or_the_reporters_voice(clien
     assert summary["documents"] == 1
     assert summary["people"] == 0
     html = page(client, claim)
-    assert "0 responses sought: 0 denied, 0 did not respond, 0 declined" in html
+    assert "0 sources asked: 0 declined, 0 did not respond" in html
+    assert "rests only on anonymous sources" not in html  # a document asserts it
 
 
 def test_it_lists_the_articles_and_the_actors_the_claim_is_about(client, newsroom):
@@ -146,8 +149,9 @@ def test_the_page_loads_in_the_same_number_of_queries_at_two_sizes(client, newsr
     assert small == large, "\n".join(sql)
     # the claim, the actors it is about (prefetch), its verdicts with who rated them (prefetch;
     # their evidence is one more query when there are any), its attributions with their
-    # sources, actors, articles and outlets (one join), the sourcing summary (one aggregate): 5.
-    assert large <= 6, "\n".join(sql)
+    # sources, actors, articles and outlets (one join), the sourcing summary (one aggregate),
+    # the links to other claims with both claims (one join): 6.
+    assert large <= 7, "\n".join(sql)
     assert "Ministry spokesman" in page(client, newsroom.claim)
 
 
@@ -204,3 +208,15 @@ def test_a_claim_nobody_is_cited_for_has_no_bar(client, newsroom):
     html = page(client, newsroom.claim)
     assert "stance-bar" not in html
     assert "No article ties this claim to a source yet." in html
+
+
+def test_the_seeds_recruitment_claim_says_it_rests_only_on_anonymous_sources(client, seeded):
+    claim = Claim.objects.get(
+        slug="russian-drive-to-recruit-syrians-for-haftar-accelerated-may-2020"
+    )
+    summary = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", section(page(client, claim), "Sourcing")))
+    assert "rests only on anonymous sources" in summary
+    # The opposition's five and the regional source asserted; the ministry and Wagner were asked.
+    assert "2 attributions: 2 asserted, 0 denied" in summary
+    assert "6 people" in summary
+    assert "2 sources asked: 0 declined, 2 did not respond" in summary
