@@ -77,6 +77,23 @@ def test_a_denial_of_a_claim_the_same_as_one_confirmed_is_contradicted(client, s
     assert LIBYA not in listed(client, "contradicted_denials=1")
 
 
+def test_actor_and_source_pages_list_a_denial_contradicted_through_a_link(client, seeded):
+    denial = claim(LIBYA).attributions.get(stance="denies")
+    pages = [denial.source.get_absolute_url(), denial.source.actor.get_absolute_url()]
+
+    def contradicted_on(url: str) -> set[str]:
+        response = client.get(url)
+        assert response.status_code == 200
+        return {s.claim_id for s in response.context["record"].denials}
+
+    same = Claim.objects.create(text="Russian forces are deployed in Libya.", slug="same")
+    ClaimLink.objects.create(claim=same, other=claim(LIBYA), relation="same_as")
+    assert all(claim(LIBYA).pk not in contradicted_on(url) for url in pages)
+    rate(same, "confirmed")  # the claim itself stays unrated: the link carries the verdict
+    assert claim(LIBYA).status != "confirmed"
+    assert all(claim(LIBYA).pk in contradicted_on(url) for url in pages)
+
+
 def test_asserting_a_claim_that_contradicts_a_confirmed_one_is_refuted(client, seeded):
     # The UN report asserts its figure; a claim it contradicts is confirmed.
     confirmed = Claim.objects.create(text="Wagner has no one in Libya.", slug="none-there")

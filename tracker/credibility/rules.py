@@ -22,7 +22,8 @@ CONTRADICTING: dict[str, tuple[str, ...]] = {
 }
 MIN_RECORD = TrackRecord.MIN_RECORD
 
-# Linked claims (ClaimLink) carry the evidence over, in the filter of what was contradicted:
+# Linked claims (ClaimLink) carry the evidence over into what was contradicted (the filter and
+# the lists on actor and source pages):
 # - a claim the same as one the evidence went for (or against) counts as rated so too: denying
 #   it is contradicted when the other is confirmed or mostly true, asserting it is refuted when
 #   the other is refuted or mostly false;

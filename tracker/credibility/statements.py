@@ -148,5 +148,35 @@ def statements_scored(*, attributions: QuerySet[Attribution], limit: int) -> lis
 
 
 def statements_contradicted(*, attributions: QuerySet[Attribution], limit: int) -> list[Statement]:
-    """Denials later contradicted and assertions later refuted (one query)."""
-    return _statements(attributions, _CONTRADICTED, limit)
+    """Denials later contradicted and assertions later refuted, through linked claims too, as
+    the contradicted filter finds them (contradicted()): one query.
+
+    The candidate claims are the rated ones (the status index) and the linked ones (the links'
+    table), each checked for a contradicted attribution, so a large sub-tree is not sorted whole.
+    """
+    hits = attributions.filter(contradicted())
+    statuses = sorted({status for _stances, wanted in _CONTRADICTED for status in wanted})
+    linked = Q(pk__in=ClaimLink.objects.values("claim_id")) | Q(
+        pk__in=ClaimLink.objects.values("other_id")
+    )
+    newest = (
+        Claim.objects.filter(Q(status__in=statuses) | linked)
+        .filter(Exists(hits.filter(claim=OuterRef("pk"))))
+        .order_by("-first_reported_on", "-pk")
+        .values("pk")[:limit]
+    )
+    found = (
+        hits.filter(claim__in=Subquery(newest))
+        .order_by("-claim__first_reported_on", "-claim_id", "stance", "source__name", "source_id")
+        .values_list(
+            "claim_id",
+            "claim__text",
+            "claim__status",
+            "stance",
+            "source_id",
+            "source__name",
+            "claim__first_reported_on",
+        )
+        .distinct()[:limit]
+    )
+    return [Statement(*row[:6]) for row in found]
