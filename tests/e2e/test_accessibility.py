@@ -6,10 +6,12 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import Group, User
 
+from articles import suggestions
 from articles.models import Article
 from tests.e2e.conftest import chromium, require
-from tracker.models import Claim
+from tracker.models import Claim, Source
 
 # Installed by `make browser` (npm install --no-save --prefix .e2e axe-core@<version>): never
 # fetched while the tests run.
@@ -94,6 +96,9 @@ def reader_pages() -> dict[str, str]:
         "matrix": "/claims/matrix/",
         "matrix rolled up, every column": "/claims/matrix/?rollup=1&columns=all",
         "credibility": "/credibility/?all=1",
+        "source": Source.objects.order_by("name").first().get_absolute_url(),
+        "a bad filter (400)": "/claims/?stance=nonsense&stnace=denies",
+        "not found (404)": "/claims/999999999/",
     }
 
 
@@ -201,3 +206,29 @@ def test_on_a_wide_screen_twelve_matrix_columns_fit_without_scrolling(seeded_ser
         "return arguments[0].scrollWidth <= arguments[0].clientWidth", box
     )
     assert not shown(browser, browser.find_element(By.CSS_SELECTOR, ".matrix-cards"))
+
+
+def test_the_editors_workspace_has_no_critical_or_serious_violations(seeded_server, tmp_path):
+    """The admin page the project adds: an article's suggestions beside its text."""
+    article = Article.objects.get()
+    suggestions.store(article)
+    password = "pw-for-browser-tests-only"
+    user = User.objects.create_user("desk", password=password, is_staff=True)
+    user.groups.add(Group.objects.get(name="Editors"))
+    found = {}
+    for size in (WIDE, PHONE):
+        driver = phone_or_wide(tmp_path, size)
+        try:
+            driver.get(seeded_server.url + "/admin/login/")
+            driver.find_element(By.NAME, "username").send_keys("desk")
+            driver.find_element(By.NAME, "password").send_keys(password)
+            driver.find_element(By.CSS_SELECTOR, "input[type=submit]").click()
+            driver.get(f"{seeded_server.url}/admin/articles/article/{article.pk}/workspace/")
+            assert driver.find_elements(By.CSS_SELECTOR, "form.suggestion"), driver.page_source
+            results = axe(driver)
+            assert results["passes"] > 10
+            if problems := blocking(results):
+                found[size] = problems
+        finally:
+            driver.quit()
+    assert not found, found

@@ -3,11 +3,12 @@
 Three kinds, all updated by the receivers in signals.py whenever an attribution is created, changed
 (another claim, source, article, stance or anonymity), deleted or cascaded away, and when a
 source moves to another actor or changes its tie to it, an actor moves in the tree, an article
-to another outlet or a claim to another status:
+to another outlet or date, or a claim to another status:
 
 - on each claim, its attributions, distinct sources and responses (tracker_claim columns);
 - per actor, stance and tie (the source speaks for the actor or only belongs to it), the
-  attributions of its own sources and of its whole sub-tree (ActorStanceCount);
+  attributions of its own sources and of its whole sub-tree (ActorStanceCount), and its own
+  by the month of their articles (ActorMonthCount, the actor page's timeline);
 - the attributions by stance, anonymity, claim status and outlet (AttributionTally), from
   which the unfiltered claim list takes its facets.
 
@@ -27,13 +28,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from tracker.choices import RESPONSES, SourceTie
-from tracker.models import ActorStanceCount, Attribution, AttributionTally, Claim
+from tracker.models import ActorMonthCount, ActorStanceCount, Attribution, AttributionTally, Claim
 
 _RESPONSES_SQL = ", ".join(f"'{stance}'" for stance in RESPONSES)  # constants, not input
 
@@ -49,19 +51,28 @@ class Mark:
     anonymity: str
     path: str  # the path of the source's actor, "" when the source has none
     tie: str = SourceTie.SPEAKS_FOR  # how the source is tied to that actor
+    month: date | None = None  # the first day of its article's month
 
 
 _MARK_FIELDS = (
     "claim_id", "claim__status", "article__outlet_id", "stance", "anonymity",
-    "source__actor__path", "source__tie",
+    "source__actor__path", "source__tie", "article__published_on",
 )  # fmt: skip
+
+
+def month_of(day: date | str) -> date:
+    """The first day of the month (a date assigned as ISO text, not yet read back, too)."""
+    if isinstance(day, str):
+        day = date.fromisoformat(day[:10])
+    return date(day.year, day.month, 1)
 
 
 def marks(ids: Iterable[int]) -> dict[int, Mark]:
     """What the attributions with these ids count towards, as stored now: one query."""
     rows = Attribution.objects.filter(pk__in=list(ids)).order_by().values_list("pk", *_MARK_FIELDS)
     return {
-        pk: Mark(c, st, o, sn, an, path or "", str(tie)) for pk, c, st, o, sn, an, path, tie in rows
+        pk: Mark(c, st, o, sn, an, path or "", str(tie), month_of(day))
+        for pk, c, st, o, sn, an, path, tie, day in rows
     }
 
 
@@ -77,12 +88,15 @@ class Deltas:
     own: Counter = field(default_factory=Counter)  # (actor id, stance, tie) -> n
     subtree: Counter = field(default_factory=Counter)  # (actor id, stance, tie) -> n
     tally: Counter = field(default_factory=Counter)  # (stance, anonymity, status, outlet) -> n
+    months: Counter = field(default_factory=Counter)  # (actor id, month, stance, tie) -> n
 
     def add(self, mark: Mark, n: int) -> None:
         """Count (n > 0) or uncount (n < 0) attributions with this mark."""
         self.claims.add(mark.claim_id)
         self.tally[(mark.stance, mark.anonymity, mark.status, mark.outlet_id)] += n
         self.actor(mark.path, mark.stance, n, tie=mark.tie)
+        if mark.path and mark.month is not None:
+            self.months[(_ids(mark.path)[-1], mark.month, mark.stance, mark.tie)] += n
 
     def actor(
         self,
@@ -115,11 +129,17 @@ class Deltas:
             for (s, an, st, o), n in self.tally.items()
             if n
         ]
+        month_rows = [
+            ActorMonthCount(actor_id=a, month=m, stance=s, tie=t, n=n)
+            for (a, m, s, t), n in self.months.items()
+            if n
+        ]
         ActorStanceCount.objects.using(using).bulk_create(actor_rows)
         AttributionTally.objects.using(using).bulk_create(tally_rows)
+        ActorMonthCount.objects.using(using).bulk_create(month_rows)
         if self.claims:
             recount_claims(self.claims, using=using)
-        actors = sorted({row.actor_id for row in actor_rows})
+        actors = sorted({row.actor_id for row in actor_rows} | {row.actor_id for row in month_rows})
         outlets = {row.outlet_id for row in tally_rows}
         if actors or outlets:
             transaction.on_commit(lambda: compact(actor_ids=actors, outlet_ids=outlets), using)
@@ -188,6 +208,14 @@ def compact(
                     " GROUP BY actor_id, stance, tie HAVING SUM(own) <> 0 OR SUM(subtree) <> 0",
                     [actor_ids],
                 )
+                cursor.execute(
+                    "WITH gone AS (DELETE FROM tracker_actormonthcount WHERE actor_id = ANY(%s)"
+                    " RETURNING actor_id, month, stance, tie, n)"
+                    " INSERT INTO tracker_actormonthcount (actor_id, month, stance, tie, n)"
+                    " SELECT actor_id, month, stance, tie, SUM(n) FROM gone"
+                    " GROUP BY actor_id, month, stance, tie HAVING SUM(n) <> 0",
+                    [actor_ids],
+                )
             if outlets:
                 cursor.execute(
                     "WITH gone AS (DELETE FROM tracker_attributiontally"
@@ -214,6 +242,15 @@ def compact(
                 ActorStanceCount(actor_id=a, stance=s, tie=tie, own=o, subtree=t)
                 for a, s, tie, o, t in sums
                 if o or t
+            )
+            months = ActorMonthCount.objects.using(using).filter(actor_id__in=actor_ids)
+            keys = ("actor_id", "month", "stance", "tie")
+            month_sums = list(months.order_by().values_list(*keys).annotate(Sum("n")))
+            months.delete()
+            ActorMonthCount.objects.using(using).bulk_create(
+                ActorMonthCount(actor_id=a, month=m, stance=s, tie=tie, n=n)
+                for a, m, s, tie, n in month_sums
+                if n
             )
         if outlets:
             where = Q(outlet_id__in=outlet_list)
@@ -266,6 +303,19 @@ def recount(
     with transaction.atomic(using=using), conn.cursor() as cursor:
         cursor.execute("DELETE FROM tracker_actorstancecount")
         cursor.execute("DELETE FROM tracker_attributiontally")
+        cursor.execute("DELETE FROM tracker_actormonthcount")
+        month = (
+            "date_trunc('month', r.published_on)::date"
+            if conn.vendor == "postgresql"
+            else "strftime('%Y-%m-01', r.published_on)"
+        )
+        cursor.execute(
+            "INSERT INTO tracker_actormonthcount (actor_id, month, stance, tie, n)"
+            f" SELECT s.actor_id, {month}, a.stance, s.tie, COUNT(*) FROM tracker_attribution a"
+            " JOIN tracker_source s ON s.id = a.source_id"
+            " JOIN articles_article r ON r.id = a.article_id WHERE s.actor_id IS NOT NULL"
+            f" GROUP BY s.actor_id, {month}, a.stance, s.tie"
+        )
         cursor.execute(
             "SELECT s.actor_id, a.stance, s.tie, COUNT(*) FROM tracker_attribution a"
             " JOIN tracker_source s ON s.id = a.source_id WHERE s.actor_id IS NOT NULL"
@@ -322,16 +372,19 @@ def differences(*, using: str = DEFAULT_DB_ALIAS) -> list[str]:
     problems: list[str] = []
     kept_actors = _actor_counts(using)
     kept_tally = _tally_counts(using)
+    kept_months = _month_counts(using)
     kept_claims = {pk: (a, s, r) for pk, a, s, r in _claim_rows(using)}
     with transaction.atomic(using=using):
         recount(using=using)
         fresh_actors = _actor_counts(using)
         fresh_tally = _tally_counts(using)
+        fresh_months = _month_counts(using)
         fresh_claims = {pk: (a, s, r) for pk, a, s, r in _claim_rows(using)}
         transaction.set_rollback(True, using=using)
     for name, kept, fresh in (
         ("actor", kept_actors, fresh_actors),
         ("facet", kept_tally, fresh_tally),
+        ("actor month", kept_months, fresh_months),
         ("claim", kept_claims, fresh_claims),
     ):
         for key in sorted(set(kept) | set(fresh), key=str):
@@ -361,6 +414,12 @@ def _actor_counts(using: str) -> dict[tuple, tuple[int, int]]:
 def _tally_counts(using: str) -> dict[tuple, int]:
     keys = ("stance", "anonymity", "status", "outlet_id")
     rows = AttributionTally.objects.using(using).order_by().values_list(*keys).annotate(Sum("n"))
+    return {tuple(row[:4]): row[4] for row in rows if row[4]}
+
+
+def _month_counts(using: str) -> dict[tuple, int]:
+    keys = ("actor_id", "month", "stance", "tie")
+    rows = ActorMonthCount.objects.using(using).order_by().values_list(*keys).annotate(Sum("n"))
     return {tuple(row[:4]): row[4] for row in rows if row[4]}
 
 

@@ -9,7 +9,7 @@ from django.db.models import Count, Model, Sum
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 
 from articles.models import Article
-from tracker.counters import Deltas, marks, recount_claims
+from tracker.counters import Deltas, marks, month_of, recount_claims
 from tracker.models import Actor, Attribution, Claim, Response, Source, Verdict
 
 
@@ -62,15 +62,23 @@ def _source_saved(sender, instance: Source, raw: bool = False, **kwargs) -> None
     # The source moved to another actor or changed its tie to it: its attributions move with
     # it, stance by stance.
     (old, old_tie), (new, new_tie) = stored[0], now
-    by_stance = instance.attributions.order_by().values_list("stance").annotate(Count("pk"))
+    by_day = (
+        instance.attributions.order_by()
+        .values_list("stance", "article__published_on")
+        .annotate(Count("pk"))
+    )
     # The source may have left every actor (new is None): its attributions then count nowhere.
     paths: dict[int | None, str] = dict(
         Actor.objects.filter(pk__in=[old, new]).values_list("pk", "path")
     )
     deltas = Deltas()
-    for stance, n in by_stance:
+    for stance, day, n in by_day:
         deltas.actor(paths.get(old, ""), stance, -n, tie=old_tie)
         deltas.actor(paths.get(new, ""), stance, n, tie=new_tie)
+        if old is not None:
+            deltas.months[(old, month_of(day), stance, old_tie)] -= n
+        if new is not None:
+            deltas.months[(new, month_of(day), stance, new_tie)] += n
     deltas.write(using=kwargs.get("using") or DEFAULT_DB_ALIAS)
 
 
@@ -98,25 +106,39 @@ def _actor_saved(sender, instance: Actor, raw: bool = False, **kwargs) -> None:
 def _article_before(sender, instance: Article, raw: bool = False, **kwargs) -> None:
     if raw or instance._state.adding:
         return
-    stored = Article.objects.filter(pk=instance.pk).values_list("outlet_id", flat=True)
+    stored = Article.objects.filter(pk=instance.pk).values_list("outlet_id", "published_on")
     instance._counted_outlet = list(stored)  # type: ignore[attr-defined]
 
 
 def _article_saved(sender, instance: Article, raw: bool = False, **kwargs) -> None:
     stored = getattr(instance, "_counted_outlet", None)
-    instance._counted_outlet = [instance.outlet_id]  # type: ignore[attr-defined]
-    if raw or not stored or stored[0] == instance.outlet_id:
+    now = (instance.outlet_id, instance.published_on)
+    instance._counted_outlet = [now]  # type: ignore[attr-defined]
+    if raw or not stored:
         return
-    rows = (
-        Attribution.objects.filter(article=instance)
-        .order_by()
-        .values_list("stance", "anonymity", "claim__status")
-        .annotate(Count("pk"))
-    )
+    (old_outlet, old_day), (new_outlet, new_day) = stored[0], now
     deltas = Deltas()
-    for stance, anonymity, status, n in rows:
-        deltas.tally[(stance, anonymity, status, stored[0])] -= n
-        deltas.tally[(stance, anonymity, status, instance.outlet_id)] += n
+    if old_outlet != new_outlet:
+        rows = (
+            Attribution.objects.filter(article=instance)
+            .order_by()
+            .values_list("stance", "anonymity", "claim__status")
+            .annotate(Count("pk"))
+        )
+        for stance, anonymity, status, n in rows:
+            deltas.tally[(stance, anonymity, status, old_outlet)] -= n
+            deltas.tally[(stance, anonymity, status, new_outlet)] += n
+    if new_day is not None and month_of(old_day) != month_of(new_day):
+        # Its attributions move to the actors' timelines at the article's new month.
+        moved = (
+            Attribution.objects.filter(article=instance, source__actor__isnull=False)
+            .order_by()
+            .values_list("source__actor_id", "stance", "source__tie")
+            .annotate(Count("pk"))
+        )
+        for actor_id, stance, tie, n in moved:
+            deltas.months[(actor_id, month_of(old_day), stance, tie)] -= n
+            deltas.months[(actor_id, month_of(new_day), stance, tie)] += n
     deltas.write(using=kwargs.get("using") or DEFAULT_DB_ALIAS)
 
 

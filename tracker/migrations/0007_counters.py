@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 
 def populate(apps, schema_editor):
-    # The counts of the data already there are written by 0010_source_tie, which counts them
+    # The counts of the data already there are written by 0015_actor_month_counts, which counts them
     # by the sources' tie too: the raw-SQL recount reads the columns of the latest schema.
     pass
 

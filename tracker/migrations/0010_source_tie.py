@@ -3,11 +3,8 @@
 from django.db import migrations, models
 
 
-def recount(apps, schema_editor):
-    # The counts of the data already there, by tie: the same raw-SQL recount bulk writers call.
-    from tracker.counters import recount
-
-    recount(using=schema_editor.connection.alias)
+# The counts of the data already there, by tie, are written by 0015_actor_month_counts (the
+# raw-SQL recount reads every counts table, the last of which that migration creates).
 
 
 class Migration(migrations.Migration):
@@ -36,5 +33,4 @@ class Migration(migrations.Migration):
             model_name='source',
             constraint=models.CheckConstraint(condition=models.Q(('tie__in', ['speaks_for', 'belongs_to'])), name='source_tie_valid'),
         ),
-        migrations.RunPython(recount, migrations.RunPython.noop),
     ]

@@ -11,7 +11,7 @@ from tracker.choices import (
 )
 from tracker.models.actors import Actor, ActorAlias, Source
 from tracker.models.claims import Attribution, Claim, Response
-from tracker.models.counters import ActorStanceCount, AttributionTally
+from tracker.models.counters import ActorMonthCount, ActorStanceCount, AttributionTally
 from tracker.models.links import ClaimLink
 from tracker.models.verdicts import Evidence, TrackRecord, Verdict
 
@@ -19,6 +19,7 @@ __all__ = [
     "Actor",
     "ActorAlias",
     "ActorKind",
+    "ActorMonthCount",
     "ActorStanceCount",
     "Anonymity",
     "Attribution",

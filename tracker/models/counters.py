@@ -33,6 +33,24 @@ class ActorStanceCount(models.Model):
         return f"{self.actor_id} {self.stance} {self.tie}: {own}"
 
 
+class ActorMonthCount(models.Model):
+    """Attributions of one stance to an actor's own sources, by the month of their articles:
+    the actor page's timeline sums these over the sub-tree (a few rows a month per actor)
+    instead of scanning every attribution. Insert-only and folded after commit, as above."""
+
+    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="month_counts")
+    month = models.DateField()  # the first day of the month
+    stance = models.CharField(max_length=16, choices=Stance)
+    tie = models.CharField(max_length=16, choices=SourceTie, default=SourceTie.SPEAKS_FOR)
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["actor", "month"], name="actormonth_actor_month")]
+
+    def __str__(self) -> str:
+        return f"{self.actor_id} {self.month:%Y-%m} {self.stance} ({self.tie}): {self.n}"
+
+
 class AttributionTally(models.Model):
     """Attributions by stance, anonymity, claim status and outlet: the unfiltered list's facets.
 

@@ -195,7 +195,9 @@ def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "more_about": len(about) > ACTOR_ABOUT_LIMIT,
             "about_limit": ACTOR_ABOUT_LIMIT,
             "record": record,
-            "timeline": actor_timeline(who=actor.name, attributions=attributions, name="timeline"),
+            "timeline": actor_timeline(
+                who=actor.name, actor_ids=subtree_ids, affiliated=affiliated, name="timeline"
+            ),
             "tree": actor_tree(actor=actor),
             "affiliated": affiliated,
             "scope": scope,
