@@ -30,10 +30,11 @@ app_name = "tracker"
 # What every list and detail page shows or filters by: claims, who said them, where.
 ATTRIBUTIONS = (Claim, Attribution, Source, Actor, Article, Outlet)
 # The counts kept with the data (tracker/counters.py) that lists and actor pages read.
-COUNTERS = ("tracker.ActorStanceCount", "tracker.AttributionTally")
+COUNTERS = ("tracker.ActorStanceCount", "tracker.ActorMonthCount", "tracker.AttributionTally")
 ABOUT = Claim.about.through  # the actors a claim is about
-# Lists filter and search by actors' aliases as well as their names.
-LISTS = (*ATTRIBUTIONS, *COUNTERS, ActorAlias)
+# Lists filter and search by actors' aliases as well as their names, and find contradicted
+# denials through linked claims.
+LISTS = (*ATTRIBUTIONS, *COUNTERS, ActorAlias, ClaimLink)
 
 urlpatterns = [
     path("", cached_page(pages.home, reads=LISTS), name="home"),
