@@ -246,7 +246,8 @@ def test_each_kept_page_names_every_model_its_sql_reads(client, newsroom):
         "claim_list": [
             "/claims/", "/claims/?actor=russia&stance=responses", "/claims/?q=drive",
             f"/claims/?outlet=wire&article={n.article.pk}&anonymity=anonymous&status=refuted",
-            "/claims/?sort=sources", "/claims/?actor=russian-mod", "/claims/?contradicted_denials=1", "/claims/?actor=Russian+MoD",
+            "/claims/?sort=sources", "/claims/?actor=russian-mod", "/claims/?actor=Russian+MoD",
+            "/claims/?contradicted_denials=1",
         ],
         "claim_matrix": [
             "/claims/matrix/", "/claims/matrix/?actor=russia&outlet=wire",
