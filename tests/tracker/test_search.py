@@ -245,7 +245,7 @@ def test_the_terms_are_read_as_the_database_reads_words():
 
 def test_the_seed_answers_what_readers_type(client, seeded):
     putin = listed(client, "Putin")  # his source's name, his actor's name and aliases
-    assert "russians-in-libya-do-not-represent-russian-state" in putin
+    assert "russians-in-libya-represent-russian-state-or-are-paid-by-it" in putin
     assert putin == found("Vladimir Putin")
     moscow = listed(client, "Moscow")  # an alias of Russia: its sources and its sub-actors'
     assert moscow >= found("Russian Defence Ministry") and moscow >= putin
@@ -254,7 +254,9 @@ def test_the_seed_answers_what_readers_type(client, seeded):
     )
     mercenaries = listed(client, "mercenaries")
     assert len(mercenaries) >= 3 and listed(client, "mercenary") == mercenaries
-    assert "russians-in-libya-do-not-represent-russian-state" in listed(client, '"Russian state"')
+    assert "russians-in-libya-represent-russian-state-or-are-paid-by-it" in listed(
+        client, '"Russian state"'
+    )
     # Only in the article's title ("... Libya accelerated in May ...").
     assert listed(client, '"Libya accelerated"')
     assert listed(client, '"Libya accelerated" -zebra') == listed(client, '"Libya accelerated"')

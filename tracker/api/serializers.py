@@ -307,7 +307,7 @@ class ClaimDetailSerializer(ClaimSerializer):
                 {
                     "relation": link.relation,
                     "reads": relation,
-                    "claim": ClaimRefSerializer(other).data,
+                    "claim": ClaimRefSerializer(other, context=self.context).data,
                 }
             )
         return rows
