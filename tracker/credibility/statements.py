@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
@@ -101,7 +102,23 @@ _SCORED = ((SCORED_STANCES, tuple(TRUTH)),)
 _CONTRADICTED = tuple(((stance,), statuses) for stance, statuses in CONTRADICTING.items())
 
 
-def _statements(
+def _day(value: date | str) -> int:
+    """A claim's date as a number to sort by (SQLite's raw values() may give ISO text)."""
+    return (date.fromisoformat(value) if isinstance(value, str) else value).toordinal()
+
+
+_STATEMENT_FIELDS = (
+    "claim_id",
+    "claim__text",
+    "claim__status",
+    "stance",
+    "source_id",
+    "source__name",
+    "claim__first_reported_on",
+)
+
+
+def _statement_rows(
     attributions: QuerySet[Attribution],
     pairs: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...],
     limit: int,
@@ -125,58 +142,40 @@ def _statements(
         .order_by("-first_reported_on", "-pk")
         .values("pk")[:limit]
     )
-    found = (
+    return list(
         attributions.filter(rows, claim__in=Subquery(newest))
         .order_by("-claim__first_reported_on", "-claim_id", "stance", "source__name", "source_id")
-        .values_list(
-            "claim_id",
-            "claim__text",
-            "claim__status",
-            "stance",
-            "source_id",
-            "source__name",
-            "claim__first_reported_on",
-        )
+        .values_list(*_STATEMENT_FIELDS)
         .distinct()[:limit]
     )
-    return [Statement(*row[:6]) for row in found]
 
 
 def statements_scored(*, attributions: QuerySet[Attribution], limit: int) -> list[Statement]:
     """The claims that moved a record: its assertions and denials of scored claims (one query)."""
-    return _statements(attributions, _SCORED, limit)
+    return [Statement(*row[:6]) for row in _statement_rows(attributions, _SCORED, limit)]
 
 
 def statements_contradicted(*, attributions: QuerySet[Attribution], limit: int) -> list[Statement]:
     """Denials later contradicted and assertions later refuted, through linked claims too, as
-    the contradicted filter finds them (contradicted()): one query.
+    the contradicted filter finds them (contradicted()): two queries.
 
-    The candidate claims are the rated ones (the status index) and the linked ones (the links'
-    table), each checked for a contradicted attribution, so a large sub-tree is not sorted whole.
+    The rated claims' statements come from the claims side (_statements); those of linked
+    claims from the links' table, small beside the claims, each side cut at `limit`.
     """
-    hits = attributions.filter(contradicted())
-    statuses = sorted({status for _stances, wanted in _CONTRADICTED for status in wanted})
-    linked = Q(pk__in=ClaimLink.objects.values("claim_id")) | Q(
-        pk__in=ClaimLink.objects.values("other_id")
-    )
-    newest = (
-        Claim.objects.filter(Q(status__in=statuses) | linked)
-        .filter(Exists(hits.filter(claim=OuterRef("pk"))))
-        .order_by("-first_reported_on", "-pk")
-        .values("pk")[:limit]
-    )
-    found = (
-        hits.filter(claim__in=Subquery(newest))
+    rows = {row[:6]: row for row in _statement_rows(attributions, _CONTRADICTED, limit)}
+    linked = ClaimLink.objects.values("claim_id").union(ClaimLink.objects.values("other_id"))
+    # The condition goes in a subquery on the row itself: the planner then starts from the
+    # linked claims' ids (their index), not from every attribution of a stance.
+    is_contradicted = Attribution.objects.filter(pk=OuterRef("pk")).filter(contradicted())
+    through_links = (
+        attributions.filter(claim_id__in=linked)
+        .filter(Exists(is_contradicted))
         .order_by("-claim__first_reported_on", "-claim_id", "stance", "source__name", "source_id")
-        .values_list(
-            "claim_id",
-            "claim__text",
-            "claim__status",
-            "stance",
-            "source_id",
-            "source__name",
-            "claim__first_reported_on",
-        )
+        .values_list(*_STATEMENT_FIELDS)
         .distinct()[:limit]
     )
-    return [Statement(*row[:6]) for row in found]
+    for row in through_links:
+        rows.setdefault(row[:6], row)
+    # Newest claims first; within a claim by stance, source name and id, as the queries order.
+    newest = sorted(rows.values(), key=lambda r: (-_day(r[6]), -r[0], r[3], r[5], r[4]))
+    return [Statement(*row[:6]) for row in newest[:limit]]
