@@ -81,7 +81,7 @@ def test_actor_and_source_pages_list_a_denial_contradicted_through_a_link(client
     denial = claim(LIBYA).attributions.get(stance="denies")
     pages = [denial.source.get_absolute_url(), denial.source.actor.get_absolute_url()]
 
-    def contradicted_on(url: str) -> set[str]:
+    def contradicted_on(url: str) -> set[int]:
         response = client.get(url)
         assert response.status_code == 200
         return {s.claim_id for s in response.context["record"].denials}

@@ -122,7 +122,7 @@ def _statement_rows(
     attributions: QuerySet[Attribution],
     pairs: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...],
     limit: int,
-) -> list[Statement]:
+) -> list[tuple]:
     """One row per (source, claim, stance) among the attributions matching a pair, for the
     `limit` newest claims that have one; a single query.
 
