@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group, User
+from django.test import Client
 
 from articles import suggestions
 from articles.models import Article
@@ -108,7 +109,9 @@ def test_the_reader_pages_have_no_critical_or_serious_violations(seeded_server, 
     for name, path in reader_pages().items():
         browser.get(seeded_server.url + path)
         results = axe(browser)
-        assert results["passes"] > 10, f"axe checked almost nothing on the {name} page"
+        # An error page is short: fewer rules apply to it than to a page of claims.
+        least = 3 if name.endswith(")") else 10
+        assert results["passes"] > least, f"axe checked almost nothing on the {name} page"
         if problems := blocking(results):
             found[name] = problems
     assert not found, "\n".join(f"{page}:\n  " + "\n  ".join(p) for page, p in found.items())
@@ -212,17 +215,17 @@ def test_the_editors_workspace_has_no_critical_or_serious_violations(seeded_serv
     """The admin page the project adds: an article's suggestions beside its text."""
     article = Article.objects.get()
     suggestions.store(article)
-    password = "pw-for-browser-tests-only"
-    user = User.objects.create_user("desk", password=password, is_staff=True)
+    user = User.objects.create_user("desk", is_staff=True)
     user.groups.add(Group.objects.get(name="Editors"))
+    client = Client()
+    client.force_login(user)  # the editor's session, handed to the browser as its cookie
+    session = client.cookies[settings.SESSION_COOKIE_NAME].value
     found = {}
     for size in (WIDE, PHONE):
         driver = phone_or_wide(tmp_path, size)
         try:
-            driver.get(seeded_server.url + "/admin/login/")
-            driver.find_element(By.NAME, "username").send_keys("desk")
-            driver.find_element(By.NAME, "password").send_keys(password)
-            driver.find_element(By.CSS_SELECTOR, "input[type=submit]").click()
+            driver.get(seeded_server.url + "/healthz")
+            driver.add_cookie({"name": settings.SESSION_COOKIE_NAME, "value": session})
             driver.get(f"{seeded_server.url}/admin/articles/article/{article.pk}/workspace/")
             assert driver.find_elements(By.CSS_SELECTOR, "form.suggestion"), driver.page_source
             results = axe(driver)
@@ -231,4 +234,4 @@ def test_the_editors_workspace_has_no_critical_or_serious_violations(seeded_serv
                 found[size] = problems
         finally:
             driver.quit()
-    assert not found, found
+    assert not found, "\n".join(p for problems in found.values() for p in problems)

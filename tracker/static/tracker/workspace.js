@@ -31,3 +31,25 @@ document.addEventListener("DOMContentLoaded", function () {
   text.addEventListener("mouseup", fill);
   text.addEventListener("keyup", fill);
 });
+
+// The admin's autocomplete boxes (select2) show an empty box until a value is chosen, which
+// leaves screen readers without a name for them: each takes its field's label when drawn
+// (select2 draws them after the page has loaded, and again on a change).
+function nameAutocompleteBoxes() {
+  document.querySelectorAll("form.suggestion .select2-selection__rendered[id]").forEach(
+    function (box) {
+      if (box.hasAttribute("aria-label")) return;
+      const field = box.id.replace(/^select2-/, "").replace(/-container$/, "");
+      const label = document.querySelector('label[for="' + field + '"]');
+      const name = label ? label.textContent.replace(/:\s*$/, "").trim() : field;
+      box.setAttribute("aria-label", name);
+    }
+  );
+}
+document.addEventListener("DOMContentLoaded", function () {
+  nameAutocompleteBoxes();
+  new MutationObserver(nameAutocompleteBoxes).observe(document.body, {
+    childList: true,
+    subtree: true,
+  });
+});
