@@ -27,7 +27,10 @@ from tests.tracker.api.test_api_write import NEW_BODY
 from tracker.api.auth import create_token
 from tracker.caching import bump
 
-REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
+# TEST_REDIS_URL lets two runs on one machine use Redis databases of their own.
+REDIS_URL = (
+    os.environ.get("TEST_REDIS_URL") or os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
+)
 ROOT = Path(django_settings.BASE_DIR)
 
 pytestmark = [

@@ -1,7 +1,7 @@
 """The invalidation checks of test_caching.py again, through Redis: the cache app servers share.
 
-Redis is asked at REDIS_URL, or redis://127.0.0.1:6379/15 when that is unset. Without one
-answering the module is skipped, except in CI (CI=true), where that is a failure.
+Redis is asked at TEST_REDIS_URL or REDIS_URL, or redis://127.0.0.1:6379/15 when neither is set.
+Without one answering the module is skipped, except in CI (CI=true), where that is a failure.
 """
 
 from __future__ import annotations
@@ -25,7 +25,10 @@ from tests.tracker.test_caching import (  # noqa: F401 - collected here again, t
     test_waiters_go_on_at_once_when_the_computation_keeps_nothing,
 )
 
-REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
+# TEST_REDIS_URL lets two runs on one machine use Redis databases of their own.
+REDIS_URL = (
+    os.environ.get("TEST_REDIS_URL") or os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
+)
 
 
 def _redis_answers() -> str | None:
