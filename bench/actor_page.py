@@ -43,8 +43,10 @@ def main() -> None:
         .order_by("-n")
         .first()
     )
+    assert root is not None, "no actor has attributions"
     actor = Actor.objects.get(pk=root[0])
     other = Actor.objects.filter(parent__isnull=True).exclude(pk=actor.pk).first()
+    assert other is not None, "one root actor only"
     url = f"/actors/{actor.slug}/" + ("?affiliated=1" if args.affiliated else "")
     print(f"{connection.vendor}: {actor.name} ({root[1]:,} attributions in its sub-tree) {url}")
     client = Client()
@@ -61,7 +63,8 @@ def main() -> None:
         times.append(elapsed)
         queries = connection.queries
         total = sum(float(q["time"]) for q in queries)
-        print(f"run {run + 1}: {elapsed * 1000:.0f} ms, {len(queries)} queries, {total * 1000:.0f} ms in SQL")
+        sql_ms = f"{total * 1000:.0f} ms in SQL"
+        print(f"run {run + 1}: {elapsed * 1000:.0f} ms, {len(queries)} queries, {sql_ms}")
         for q in queries:
             print(f"  {float(q['time']) * 1000:7.1f} ms  {label(q['sql'])}")
     print(f"median {statistics.median(times) * 1000:.0f} ms over {args.runs} runs")

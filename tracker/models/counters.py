@@ -80,9 +80,7 @@ class ActorReach(models.Model):
     """
 
     # The newest-first index starts with the actor: no index of its own.
-    actor = models.ForeignKey(
-        Actor, on_delete=models.CASCADE, related_name="reach", db_index=False
-    )
+    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="reach", db_index=False)
     attribution = models.ForeignKey(
         "tracker.Attribution", on_delete=models.CASCADE, related_name="reach"
     )
@@ -99,4 +97,6 @@ class ActorReach(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.actor_id} {self.stance} ({self.tie}) {self.published_on}: {self.attribution_id}"
+        return (
+            f"{self.actor_id} {self.stance} ({self.tie}) {self.published_on}: {self.attribution_id}"
+        )
