@@ -182,6 +182,37 @@ class AttributionQuerySet(models.QuerySet):
         (a window over every row ranked them all to keep a few)."""
         return self.filter(stance=stance).order_by("-article__published_on", "-pk")[:limit]
 
+    def newest_by_stance(
+        self, actor: ActorLike, *, stances: Iterable[str], affiliated: bool = False, limit: int
+    ) -> dict[str, list]:
+        """For each stance, the newest `limit` attributions that count for the actor and its
+        sub-tree (the rule of spoken_for), as for_list() loads them: newest first, and within
+        a day the last recorded first. One query, whatever the sub-tree's size: the ids come
+        from the kept actor reach rows (tracker/counters/reach.py), one index range read up to
+        a LIMIT per stance and tie, where ordering the sub-tree's rows by their articles' dates
+        sorted them all."""
+        stances = list(stances)
+        ties = [SourceTie.SPEAKS_FOR, *([SourceTie.BELONGS_TO] if affiliated else [])]
+        reach = self.model._meta.get_field("reach").related_model
+        assert reach is not None  # a reverse relation always has a model at the other end
+        connection = connections[self.db]
+        parts, params = [], []
+        for i, (stance, tie) in enumerate((stance, tie) for stance in stances for tie in ties):
+            newest = (
+                reach._default_manager.filter(actor_id=actor.pk, stance=stance, tie=tie)
+                .order_by("-published_on", "-attribution_id")
+                .values_list("attribution_id")[:limit]
+            )
+            sql, part_params = newest.query.get_compiler(connection=connection).as_sql()
+            parts.append(f"SELECT * FROM ({sql}) AS newest_{i}")
+            params.extend(part_params)
+        rows = self.for_list().filter(pk__in=RawSQL(" UNION ALL ".join(parts), params)).order_by()
+        found: dict[str, list] = {stance: [] for stance in stances}
+        for row in sorted(rows, key=lambda row: (row.article.published_on, row.pk), reverse=True):
+            if len(found[row.stance]) < limit:
+                found[row.stance].append(row)
+        return found
+
 
 class ClaimQuerySet(models.QuerySet):
     def _attributions(self) -> models.QuerySet:

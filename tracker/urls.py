@@ -30,7 +30,12 @@ app_name = "tracker"
 # What every list and detail page shows or filters by: claims, who said them, where.
 ATTRIBUTIONS = (Claim, Attribution, Source, Actor, Article, Outlet)
 # The counts kept with the data (tracker/counters.py) that lists and actor pages read.
-COUNTERS = ("tracker.ActorStanceCount", "tracker.ActorMonthCount", "tracker.AttributionTally")
+COUNTERS = (
+    "tracker.ActorStanceCount",
+    "tracker.ActorMonthCount",
+    "tracker.AttributionTally",
+    "tracker.ActorReach",
+)
 ABOUT = Claim.about.through  # the actors a claim is about
 # Lists filter and search by actors' aliases as well as their names, and find contradicted
 # denials through linked claims.

@@ -81,5 +81,5 @@ def test_load_seeds_and_recount_on_a_terminal_show_their_bars():
     assert "Loaded seeds from" in out.getvalue().rstrip().splitlines()[-1]
     out = Terminal()
     call_command("recount", stdout=out)
-    assert "Recounting" in out.getvalue() and "4/4" in out.getvalue()
+    assert "Recounting" in out.getvalue() and "5/5" in out.getvalue()  # RECOUNT_STEPS
     assert "Recounted " in out.getvalue().rstrip().splitlines()[-1]

@@ -1,16 +1,18 @@
 """Counts kept in the writer's transaction, so that no page counts attributions to show a number.
 
-Three kinds, all updated by the receivers in signals.py whenever an attribution is created, changed
-(another claim, source, article, stance or anonymity), deleted or cascaded away, and when a
-source moves to another actor or changes its tie to it, an actor moves in the tree, an article
-to another outlet or date, or a claim to another status:
+Three kinds of counts and one of rows, all updated by the receivers in signals.py whenever an
+attribution is created, changed (another claim, source, article, stance or anonymity), deleted
+or cascaded away, and when a source moves to another actor or changes its tie to it, an actor
+moves in the tree, an article to another outlet or date, or a claim to another status:
 
 - on each claim, its attributions, distinct sources and responses (tracker_claim columns);
 - per actor, stance and tie (the source speaks for the actor or only belongs to it), the
   attributions of its own sources and of its whole sub-tree (ActorStanceCount), and its own
   by the month of their articles (ActorMonthCount, the actor page's timeline);
 - the attributions by stance, anonymity, claim status and outlet (AttributionTally), from
-  which the unfiltered claim list takes its facets.
+  which the unfiltered claim list takes its facets;
+- each attribution once for every actor it counts for, with its stance, tie and date
+  (ActorReach, reach.py), from which the actor page reads its newest rows of each stance.
 
 Actor and tally counts are insert-only rows (+n, -n): writers never wait for one another's
 row, whatever actor they cite, and so cannot deadlock on them. After each commit the rows
@@ -35,6 +37,7 @@ from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum, Va
 from django.db.models.functions import Coalesce
 
 from tracker.choices import RESPONSES, SourceTie
+from tracker.counters import reach
 from tracker.models import ActorMonthCount, ActorStanceCount, Attribution, AttributionTally, Claim
 
 _RESPONSES_SQL = ", ".join(f"'{stance}'" for stance in RESPONSES)  # constants, not input
@@ -52,6 +55,14 @@ class Mark:
     path: str  # the path of the source's actor, "" when the source has none
     tie: str = SourceTie.SPEAKS_FOR  # how the source is tied to that actor
     month: date | None = None  # the first day of its article's month
+    day: date | None = None  # its article's date
+
+    @property
+    def placed(self) -> reach.Placed | None:
+        """What its ActorReach rows hold (None: it has none, its source has no actor)."""
+        if not self.path or self.day is None:
+            return None
+        return (self.path, self.stance, self.tie, self.day)
 
 
 _MARK_FIELDS = (
@@ -71,13 +82,9 @@ def marks(ids: Iterable[int]) -> dict[int, Mark]:
     """What the attributions with these ids count towards, as stored now: one query."""
     rows = Attribution.objects.filter(pk__in=list(ids)).order_by().values_list("pk", *_MARK_FIELDS)
     return {
-        pk: Mark(c, st, o, sn, an, path or "", str(tie), month_of(day))
+        pk: Mark(c, st, o, sn, an, path or "", str(tie), month_of(day), day)
         for pk, c, st, o, sn, an, path, tie, day in rows
     }
-
-
-def _ids(path: str) -> list[int]:
-    return [int(part) for part in path.strip("/").split("/") if part]
 
 
 @dataclass
@@ -96,7 +103,7 @@ class Deltas:
         self.tally[(mark.stance, mark.anonymity, mark.status, mark.outlet_id)] += n
         self.actor(mark.path, mark.stance, n, tie=mark.tie)
         if mark.path and mark.month is not None:
-            self.months[(_ids(mark.path)[-1], mark.month, mark.stance, mark.tie)] += n
+            self.months[(reach.chain(mark.path)[-1], mark.month, mark.stance, mark.tie)] += n
 
     def actor(
         self,
@@ -107,7 +114,7 @@ class Deltas:
         tie: str = SourceTie.SPEAKS_FOR,
         ancestors_only: bool = False,
     ) -> None:
-        chain = _ids(path)
+        chain = reach.chain(path)
         if ancestors_only:
             chain = chain[:-1]
         elif chain:
@@ -275,23 +282,30 @@ class Recounted:
     actor_rows: int
     tally_rows: int
     claims: int
+    reach_rows: int | None = None  # None: not rebuilt
 
     def __str__(self) -> str:
+        reach_rows = "" if self.reach_rows is None else f", {self.reach_rows:,} actor reach rows"
         return (
-            f"Recounted {self.claims:,} claims, {self.actor_rows:,} actor x stance counts "
-            f"and {self.tally_rows:,} facet counts."
+            f"Recounted {self.claims:,} claims, {self.actor_rows:,} actor x stance counts"
+            f"{reach_rows} and {self.tally_rows:,} facet counts."
         )
 
 
-RECOUNT_STEPS = 4
+RECOUNT_STEPS = 5
 
 
 def recount(
-    *, using: str = DEFAULT_DB_ALIAS, progress: Callable[[int, int], object] | None = None
+    *,
+    using: str = DEFAULT_DB_ALIAS,
+    progress: Callable[[int, int], object] | None = None,
+    with_reach: bool = True,
 ) -> Recounted:
     """Every count from the attributions themselves, in one transaction (bulk writers call it).
 
-    Raw SQL over the tables, so a migration can run it too; a few GROUP BYs whatever the size.
+    Raw SQL over the tables, so a migration can run it too; a few GROUP BYs whatever the size,
+    and the actor reach rows (reach.py) written again unless `with_reach` is false (they are
+    checked apart, and the migrations before 0016 have no such table).
     `progress` hears (steps done, RECOUNT_STEPS) after each.
     """
     conn = connections[using]
@@ -327,7 +341,7 @@ def recount(
         deltas = Deltas()
         for actor_id, stance, tie, n in own_rows:
             deltas.own[(actor_id, stance, tie)] += n
-            for pk in _ids(paths.get(actor_id) or f"/{actor_id}/"):
+            for pk in reach.chain(paths.get(actor_id) or f"/{actor_id}/"):
                 deltas.subtree[(pk, stance, tie)] += n
         keys = sorted(set(deltas.own) | set(deltas.subtree))
         cursor.executemany(
@@ -364,18 +378,22 @@ def recount(
         cursor.execute("SELECT COUNT(*) FROM tracker_claim")
         claims = cursor.fetchone()[0]
         step(4)
-    return Recounted(actor_rows=len(keys), tally_rows=max(tally_rows, 0), claims=claims)
+        reach_rows = reach.rebuild(cursor) if with_reach else None
+        step(5)
+    return Recounted(
+        actor_rows=len(keys), tally_rows=max(tally_rows, 0), claims=claims, reach_rows=reach_rows
+    )
 
 
 def differences(*, using: str = DEFAULT_DB_ALIAS) -> list[str]:
     """Where the kept counts differ from counting again (empty when they agree)."""
-    problems: list[str] = []
+    problems = reach.differences(using=using)
     kept_actors = _actor_counts(using)
     kept_tally = _tally_counts(using)
     kept_months = _month_counts(using)
     kept_claims = {pk: (a, s, r) for pk, a, s, r in _claim_rows(using)}
     with transaction.atomic(using=using):
-        recount(using=using)
+        recount(using=using, with_reach=False)
         fresh_actors = _actor_counts(using)
         fresh_tally = _tally_counts(using)
         fresh_months = _month_counts(using)
@@ -426,9 +444,11 @@ def _month_counts(using: str) -> dict[tuple, int]:
 def attributions_added(ids: Iterable[int], *, using: str = DEFAULT_DB_ALIAS) -> None:
     """Count attributions written without signals (bulk_create): one query and the writes."""
     deltas = Deltas()
-    for mark in marks(ids).values():
+    found = marks(ids)
+    for mark in found.values():
         deltas.add(mark, 1)
     deltas.write(using=using)
+    reach.added({pk: mark.placed for pk, mark in found.items()}, using=using)
 
 
 def connect() -> None:

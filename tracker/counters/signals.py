@@ -9,7 +9,7 @@ from django.db.models import Count, Model, Sum
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 
 from articles.models import Article
-from tracker.counters import Deltas, marks, month_of, recount_claims
+from tracker.counters import Deltas, marks, month_of, reach, recount_claims
 from tracker.models import Actor, Attribution, Claim, Response, Source, Verdict
 
 
@@ -28,12 +28,20 @@ def _attribution_saved(sender, instance: Attribution, raw: bool = False, **kwarg
     instance._counted_as = now  # type: ignore[attr-defined]
     if was == now:
         return
+    using = kwargs.get("using") or DEFAULT_DB_ALIAS
     deltas = Deltas()
     if was is not None:
         deltas.add(was, -1)
     if now is not None:
         deltas.add(now, 1)
-    deltas.write(using=kwargs.get("using") or DEFAULT_DB_ALIAS)
+    deltas.write(using=using)
+    # Its actor reach rows; on delete they go with it (the foreign key's cascade).
+    reach.changed(
+        instance.pk,
+        was.placed if was is not None else None,
+        now.placed if now is not None else None,
+        using=using,
+    )
 
 
 def _attribution_deleted(sender, instance: Attribution, **kwargs) -> None:
@@ -79,7 +87,11 @@ def _source_saved(sender, instance: Source, raw: bool = False, **kwargs) -> None
             deltas.months[(old, month_of(day), stance, old_tie)] -= n
         if new is not None:
             deltas.months[(new, month_of(day), stance, new_tie)] += n
-    deltas.write(using=kwargs.get("using") or DEFAULT_DB_ALIAS)
+    using = kwargs.get("using") or DEFAULT_DB_ALIAS
+    deltas.write(using=using)
+    reach.source_moved(
+        instance.pk, (paths.get(old, ""), old_tie), (paths.get(new, ""), new_tie), using=using
+    )
 
 
 def _actor_before(sender, instance: Actor, raw: bool = False, **kwargs) -> None:
@@ -100,7 +112,9 @@ def _actor_saved(sender, instance: Actor, raw: bool = False, **kwargs) -> None:
     for stance, tie, n in totals:
         deltas.actor(old, stance, -n, tie=tie, ancestors_only=True)
         deltas.actor(instance.path, stance, n, tie=tie, ancestors_only=True)
-    deltas.write(using=kwargs.get("using") or DEFAULT_DB_ALIAS)
+    using = kwargs.get("using") or DEFAULT_DB_ALIAS
+    deltas.write(using=using)
+    reach.actor_moved(instance.pk, old, instance.path, using=using)
 
 
 def _article_before(sender, instance: Article, raw: bool = False, **kwargs) -> None:
@@ -139,7 +153,10 @@ def _article_saved(sender, instance: Article, raw: bool = False, **kwargs) -> No
         for actor_id, stance, tie, n in moved:
             deltas.months[(actor_id, month_of(old_day), stance, tie)] -= n
             deltas.months[(actor_id, month_of(new_day), stance, tie)] += n
-    deltas.write(using=kwargs.get("using") or DEFAULT_DB_ALIAS)
+    using = kwargs.get("using") or DEFAULT_DB_ALIAS
+    deltas.write(using=using)
+    if new_day is not None and str(old_day) != str(new_day)[:10]:
+        reach.article_redated(instance.pk, new_day, using=using)
 
 
 def _restatus(claim_id: int, old: str, new: str, using: str) -> None:

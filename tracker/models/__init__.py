@@ -11,7 +11,12 @@ from tracker.choices import (
 )
 from tracker.models.actors import Actor, ActorAlias, Source
 from tracker.models.claims import Attribution, Claim, Response
-from tracker.models.counters import ActorMonthCount, ActorStanceCount, AttributionTally
+from tracker.models.counters import (
+    ActorMonthCount,
+    ActorReach,
+    ActorStanceCount,
+    AttributionTally,
+)
 from tracker.models.links import ClaimLink
 from tracker.models.verdicts import Evidence, TrackRecord, Verdict
 
@@ -20,6 +25,7 @@ __all__ = [
     "ActorAlias",
     "ActorKind",
     "ActorMonthCount",
+    "ActorReach",
     "ActorStanceCount",
     "Anonymity",
     "Attribution",

@@ -66,3 +66,37 @@ class AttributionTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.stance}/{self.anonymity}/{self.status}/{self.outlet_id}: {self.n}"
+
+
+class ActorReach(models.Model):
+    """An attribution once for each actor its source counts for: the source's own actor and
+    every actor above it, with the stance, the tie and the article's date copied from it.
+
+    The actor page's newest attributions of a stance are then the first rows of one index
+    range (actor, stance, tie, newest first) with a LIMIT, instead of a sort of every row of
+    the sub-tree by the joined article's date. Plain rows, one per attribution and actor:
+    written, changed and deleted with their attribution in the writer's transaction
+    (tracker/counters/reach.py), so no row is shared by two writers.
+    """
+
+    # The newest-first index starts with the actor: no index of its own.
+    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="reach", db_index=False)
+    attribution = models.ForeignKey(
+        "tracker.Attribution", on_delete=models.CASCADE, related_name="reach"
+    )
+    stance = models.CharField(max_length=16, choices=Stance)
+    tie = models.CharField(max_length=16, choices=SourceTie)
+    published_on = models.DateField()  # the article's
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["actor", "stance", "tie", "-published_on", "-attribution"],
+                name="actorreach_newest",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.actor_id} {self.stance} ({self.tie}) {self.published_on}: {self.attribution_id}"
+        )

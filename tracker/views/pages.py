@@ -161,12 +161,11 @@ def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
     attributions = Attribution.objects.filter(spoken_for(subtree_ids, affiliated=affiliated))
     # The sub-tree's counts by stance are kept with the data (tracker/counters.py).
     counts = actor.subtree_stance_counts(affiliated=affiliated)
-    # One small query per stance, every stance (so the page's queries are the same whatever
-    # the actor said): the newest rows, stopped at the limit.
-    newest = {
-        stance: list(attributions.for_list().newest_of_stance(stance, ACTOR_GROUP_LIMIT))
-        for stance in ACTOR_HEADINGS
-    }
+    # The newest rows of every stance in one query, each read from the kept actor reach rows
+    # up to the limit (tracker/counters/reach.py), not sorted out of the whole sub-tree.
+    newest = Attribution.objects.newest_by_stance(
+        actor, stances=ACTOR_HEADINGS, affiliated=affiliated, limit=ACTOR_GROUP_LIMIT
+    )
     groups = [
         (heading, stance, newest[stance], counts.get(stance, len(newest[stance])))
         for stance, heading in ACTOR_HEADINGS.items()

@@ -8,7 +8,7 @@ import pytest
 from django.db.models import FETCH_RAISE
 
 from tests.conftest import BODY, count_queries, grow, span_of
-from tracker.models import Actor, Attribution, Claim
+from tracker.models import Actor, Attribution, Claim, Source
 from tracker.views import pages as views
 
 pytestmark = pytest.mark.django_db
@@ -131,31 +131,44 @@ def test_an_unknown_actor_is_not_found(client, db):
     assert client.get("/actors/nobody-at-all/").status_code == 404
 
 
+@pytest.mark.parametrize("affiliated", [False, True])
 @pytest.mark.parametrize("who", ["russia", "ministry"])
 def test_the_page_loads_in_the_same_number_of_queries_at_two_sizes(
-    client, newsroom, monkeypatch, who
+    client, newsroom, monkeypatch, who, affiliated
 ):
     slug = getattr(newsroom, who).slug
+    url = f"/actors/{slug}/" + ("?affiliated=1" if affiliated else "")
+
+    def page_html() -> str:
+        response = client.get(url)
+        assert response.status_code == 200
+        return response.content.decode()
+
     monkeypatch.setattr("django.db.models.query.DEFAULT_FETCH_MODE", FETCH_RAISE)
     grow(newsroom, 3)
-    small, _ = count_queries(lambda: page(client, slug))
+    small, _ = count_queries(page_html)
     grow(newsroom, 30)  # Russia gains 15 sub-actors, their sources and 60 attributions
-    for i in range(60):  # and the ministry 60 more non-responses, past the group limit
-        Attribution.objects.create(
-            claim=Claim.objects.create(text=f"Asked {i}"), source=newsroom.ministry_source,
-            article=newsroom.article, stance="no_response",
-            **span_of(BODY, "The Russian Defence Ministry did not respond to questions."),
-        )  # fmt: skip
-    large, sql = count_queries(lambda: page(client, slug))
+    member = Source.objects.create(  # and the ministry a member, whose words count if affiliated
+        name="Member", slug="member", kind="person", actor=newsroom.ministry, tie="belongs_to"
+    )
+    for i in range(60):  # and 60 more non-responses of each, past the group limit
+        for source in (newsroom.ministry_source, member):
+            Attribution.objects.create(
+                claim=Claim.objects.create(text=f"Asked {i} {source.slug}"), source=source,
+                article=newsroom.article, stance="no_response",
+                **span_of(BODY, "The Russian Defence Ministry did not respond to questions."),
+            )  # fmt: skip
+    large, sql = count_queries(page_html)
     assert small == large, "\n".join(sql)
     # the actor with its track record (one join), its aliases (prefetch), its ancestors (none
-    # for a root), the ids of its sub-tree, its kept counts by stance (a few rows), for every
-    # stance (4, whatever the actor said) its newest attributions with their claims, sources,
-    # actors, articles and outlets (one LIMIT query each), the claims about it, the statements
-    # that moved its track record (one DISTINCT query) and those later contradicted (one for
-    # rated claims, one through linked claims), its attributions by month and stance (one
-    # GROUP BY of kept counts), and its tree with the kept counts (one GROUP BY): Russia (a
-    # root) 14, the ministry (with its ancestors) 15.
-    assert large == (14 if who == "russia" else 15), "\n".join(sql)
-    html = page(client, slug)
+    # for a root), the ids of its sub-tree, its kept counts by stance (a few rows), the newest
+    # attributions of every stance (whatever the actor said) with their claims, sources,
+    # actors, articles and outlets (one query, each stance's ids read from the kept actor reach
+    # rows up to the limit), the claims about it, the statements that moved its track record
+    # (one DISTINCT query) and those later contradicted (one for rated claims, one through
+    # linked claims), its attributions by month and stance (one GROUP BY of kept counts), and
+    # its tree with the kept counts (one GROUP BY): Russia (a root) 11, the ministry (with its
+    # ancestors) 12; with affiliated sources, its record over them too (one more).
+    assert large == (11 if who == "russia" else 12) + affiliated, "\n".join(sql)
+    html = page_html()
     assert html.count('<li class="attribution">') <= 4 * views.ACTOR_GROUP_LIMIT

@@ -11,8 +11,9 @@ from tracker.counters import RECOUNT_STEPS, differences, recount
 class Command(BaseCommand):
     help = (
         "Recount every kept count (per claim, per actor and stance, the claim list's facets) "
-        "from the attributions. Edits keep them current; run this after bulk loads, raw SQL or "
-        "loaddata. With --check, only report where the kept counts differ."
+        "and the actor reach rows from the attributions. Edits keep them current; run this "
+        "after bulk loads, raw SQL or loaddata. With --check, only report where the kept "
+        "counts differ."
     )
 
     def add_arguments(self, parser) -> None:
