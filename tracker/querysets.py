@@ -214,6 +214,10 @@ class AttributionQuerySet(models.QuerySet):
         return found
 
 
+# From this many claims about an actor on, its newest are found by walking the claims in order.
+WALK_FROM = 2000
+
+
 class ClaimQuerySet(models.QuerySet):
     def _attributions(self) -> models.QuerySet:
         # The related model, reached through the relation: this module imports no model.
@@ -244,6 +248,18 @@ class ClaimQuerySet(models.QuerySet):
 
     def about(self, actor: ActorLike, *, include_children: bool = True) -> ClaimQuerySet:
         return self.filter(about__in=_actor_ids(actor, include_children)).distinct()
+
+    def newest_about(self, actor_ids: list[int], limit: int) -> list:
+        """The newest `limit` claims about any of the actors (a literal list: planners count it
+        well), in the claims' own order. Two queries: how many links there are, read no further
+        than WALK_FROM; then, for an actor many claims are about, the newest claims walked in
+        order until `limit` of them are about it (stopping early), and for one few are about,
+        those few read and sorted (a walk would pass every claim)."""
+        through = self.model._meta.get_field("about").remote_field.through
+        links = through._default_manager.filter(actor_id__in=actor_ids)
+        if links[:WALK_FROM].count() < WALK_FROM:
+            return list(self.filter(pk__in=links.values("claim_id"))[:limit])
+        return list(self.filter(Exists(links.filter(claim_id=OuterRef("pk"))))[:limit])
 
     def search(self, text: str) -> ClaimQuerySet:
         """Claims where every term of the text matches somewhere: the claim's text, its quotes

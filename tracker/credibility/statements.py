@@ -23,6 +23,7 @@ from tracker.models import (
     Claim,
     ClaimLink,
 )
+from tracker.querysets import WALK_FROM
 
 # -- Explaining a record -------------------------------------------------------------------------
 
@@ -124,7 +125,8 @@ def _statement_rows(
     limit: int,
 ) -> list[tuple]:
     """One row per (source, claim, stance) among the attributions matching a pair, for the
-    `limit` newest claims that have one; a single query.
+    `limit` newest claims that have one; two queries (the ids of the claims so rated, read
+    no further than WALK_FROM, then the rows).
 
     The newest claims are found first, from the claims side (rated claims through the status
     index, each checked for a matching attribution), so that a large actor's sub-tree is not
@@ -137,11 +139,13 @@ def _statement_rows(
         claims |= Q(status__in=wanted) & Q(Exists(matching))
         rows |= Q(stance__in=stances, claim__status__in=wanted)
         statuses.update(wanted)
-    newest = (
-        Claim.objects.filter(claims, status__in=sorted(statuses))
-        .order_by("-first_reported_on", "-pk")
-        .values("pk")[:limit]
-    )
+    rated = Claim.objects.filter(status__in=sorted(statuses))
+    # Where few claims are so rated, their ids go in as a list: walking the newest claims in
+    # order for them would pass every claim (and planners, counting a status common, do).
+    few = list(rated.order_by().values_list("pk", flat=True)[:WALK_FROM])
+    if len(few) < WALK_FROM:
+        rated = Claim.objects.filter(pk__in=few)
+    newest = rated.filter(claims).order_by("-first_reported_on", "-pk").values("pk")[:limit]
     return list(
         attributions.filter(rows, claim__in=Subquery(newest))
         .order_by("-claim__first_reported_on", "-claim_id", "stance", "source__name", "source_id")

@@ -171,7 +171,7 @@ def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
         for stance, heading in ACTOR_HEADINGS.items()
         if newest[stance]
     ]
-    about = list(Claim.objects.about(actor)[: ACTOR_ABOUT_LIMIT + 1])
+    about = Claim.objects.newest_about(subtree_ids, ACTOR_ABOUT_LIMIT + 1)
     scope = "&affiliated=1" if affiliated else ""
     record = _record(
         actor,
