@@ -31,13 +31,14 @@ from tracker.models import (
     Claim,
     ClaimStatus,
     Rating,
+    Source,
     SourceKind,
     TrackRecord,
     Verdict,
 )
 from tracker.models.verdicts import TrackRecordQuerySet
 from tracker.names import Ambiguous, NotFound, find_actor, find_outlet
-from tracker.querysets import spoken_for
+from tracker.querysets import AmongSelected, spoken_for
 
 # A search matching more claims than this stays a subquery (see filter_q).
 SEARCH_CAP = 100_000
@@ -256,6 +257,9 @@ class FilterSet(django_filters.FilterSet):
 
 
 class AttributionFilterSet(FilterSet):
+    # The search as a condition on claims (filter_q sets it; none without a search).
+    searched: Q = Q()
+
     actor = ActorFilter(
         method="filter_actor",
         label="Actor (with its sub-actors)",
@@ -318,7 +322,10 @@ class AttributionFilterSet(FilterSet):
         exact = bool(self.form.cleaned_data.get("actor_exact"))
         affiliated = bool(self.form.cleaned_data.get("affiliated"))
         ids = [choice.pk] if exact else list(choice.subtree_ids)
-        return queryset.filter(spoken_for(ids, affiliated=affiliated))
+        # The actor's sources first, then their attributions by the source index (which holds
+        # each one's stance and claim): the same rows as spoken_for's join.
+        sources = Source.objects.filter(spoken_for(ids, affiliated=affiliated, via=""))
+        return queryset.filter(AmongSelected("source_id", sources.values("pk")))
 
     def filter_stance(self, queryset: QuerySet, name: str, stances: list[str]) -> QuerySet:
         return queryset.filter(stance__in=expand_stances(stances)) if stances else queryset
@@ -331,7 +338,10 @@ class AttributionFilterSet(FilterSet):
         # subquery, it would run again in the count, each facet and the page.
         ids = Claim.objects.search_ids(text, limit=SEARCH_CAP + 1)
         if len(ids) > SEARCH_CAP:  # a word most claims have: too many ids to send back
+            self.searched = Q(pk__in=Claim.objects.search(text).values("pk"))
             return queryset.filter(claim__in=Claim.objects.search(text).values("pk"))
+        # The same condition on the claims, for claims() to walk them by (see there).
+        self.searched = Q(search.AmongIds("id", ids))
         return queryset.filter(search.AmongIds("claim_id", ids))
 
     def filter_contradicted(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
@@ -350,7 +360,11 @@ class AttributionFilterSet(FilterSet):
         after CLAIM_IDS_CAP + 1): a narrow filter's page then sorts only its claims, where
         walking every claim in page order with an EXISTS each went far back for a few hits. A
         broad filter (more ids than the cap) keeps that walk: its matches are dense, so it stops
-        early. Sets `claim_ids`: the ids, or None when there is no filter or more than the cap.
+        early. The search is a condition on the claim alone: the walk tests it on the claim
+        (a hash lookup) and leaves the other filters to the EXISTS, which then reads a few
+        attributions by the claim's index (inside the EXISTS, the search's long list of ids
+        made PostgreSQL hash every attribution of every found claim first). Sets `claim_ids`:
+        the ids, or None when there is no filter or more than the cap.
         """
         if not self.is_filtered:
             self.claim_ids = None
@@ -360,8 +374,22 @@ class AttributionFilterSet(FilterSet):
             found = list(ids[: CLAIM_IDS_CAP + 1])
             self.claim_ids = found if len(found) <= CLAIM_IDS_CAP else None
         if self.claim_ids is not None:
-            return Claim.objects.filter(pk__in=self.claim_ids)
-        return Claim.objects.filter(Exists(self.qs.filter(claim=OuterRef("pk"))))
+            return Claim.objects.filter(search.AmongIds("id", self.claim_ids))
+        within = self.within_claims.filter(claim=OuterRef("pk"))
+        return Claim.objects.filter(self.searched, Exists(within))
+
+    @property
+    def within_claims(self) -> QuerySet[Attribution]:
+        """The matching attributions but for the search, which claims() puts on the claims
+        themselves: what is left to test of the attributions of a claim that claims() lists
+        (their prefetch). Call after self.qs."""
+        if not self.searched:
+            return self.qs
+        queryset = self.queryset.all()
+        for name, value in self.form.cleaned_data.items():
+            if name != "q":
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
 
 
 # -- Verdicts: /api/verdicts/ --------------------------------------------------------------

@@ -121,12 +121,15 @@ def claim_list(request: HttpRequest) -> HttpResponseBase:
         sort = _choice(request, "sort", SORTS, "newest")
         # The filterset filters Attribution.objects; django-filter types .qs as any queryset.
         attributions = cast(AttributionQuerySet, filterset.qs)
+        claims = filterset.claims()
+        # Each listed claim's matching attributions (the search is already the claims' own).
+        shown = cast(AttributionQuerySet, filterset.within_claims)
         rows, next_url = _page(
             request,
-            filterset.claims().prefetch_related(
+            claims.prefetch_related(
                 Prefetch(
                     "attributions",
-                    queryset=(attributions if filterset.is_filtered else Attribution.objects.all())
+                    queryset=(shown if filterset.is_filtered else Attribution.objects.all())
                     .for_list()
                     .order_by("article__published_on", "span_start", "id"),
                     to_attr="shown_attributions",
