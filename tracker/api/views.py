@@ -14,8 +14,8 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from articles.models import Article, Outlet
-from tracker.api.filters import SLUG_REGEX, FilterBackend
 from tracker.api import pagination
+from tracker.api.filters import SLUG_REGEX, FilterBackend
 from tracker.api.pagination import KeysetPagination, count_rows, estimate_rows
 from tracker.api.parsers import StrictJSONParser
 from tracker.api.schema import ApiSchema, ReadAnyoneWriteEditors
