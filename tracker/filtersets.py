@@ -11,7 +11,7 @@ import difflib
 import operator
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import reduce
+from functools import cached_property, reduce
 from typing import Any, cast
 
 import django_filters
@@ -257,8 +257,11 @@ class FilterSet(django_filters.FilterSet):
 
 
 class AttributionFilterSet(FilterSet):
-    # The search as a condition on claims (filter_q sets it; none without a search).
+    # The search as a condition on claims and on attributions (filter_q sets them).
     searched: Q = Q()
+    searched_attributions: Q | None = None
+    # Whether filter_actor reads the actor's sources first (see claims()).
+    _sources_first = False
 
     actor = ActorFilter(
         method="filter_actor",
@@ -322,9 +325,10 @@ class AttributionFilterSet(FilterSet):
         exact = bool(self.form.cleaned_data.get("actor_exact"))
         affiliated = bool(self.form.cleaned_data.get("affiliated"))
         ids = [choice.pk] if exact else list(choice.subtree_ids)
-        # The actor's sources first, then their attributions by the source index (which holds
-        # each one's stance and claim): the same rows as spoken_for's join.
-        sources = Source.objects.filter(spoken_for(ids, affiliated=affiliated, via=""))
+        if not self._sources_first:
+            return queryset.filter(spoken_for(ids, affiliated=affiliated))
+        # The same rows, the actor's sources read first (see claims()).
+        sources = Source.objects.order_by().filter(spoken_for(ids, affiliated=affiliated, via=""))
         return queryset.filter(AmongSelected("source_id", sources.values("pk")))
 
     def filter_stance(self, queryset: QuerySet, name: str, stances: list[str]) -> QuerySet:
@@ -334,15 +338,19 @@ class AttributionFilterSet(FilterSet):
         text = text.strip()
         if not text:
             return queryset
+        if self.searched_attributions is not None:  # run already (_matching)
+            return queryset.filter(self.searched_attributions)
         # The search runs once, here, into a list of claim ids sent back as one parameter: as a
         # subquery, it would run again in the count, each facet and the page.
         ids = Claim.objects.search_ids(text, limit=SEARCH_CAP + 1)
         if len(ids) > SEARCH_CAP:  # a word most claims have: too many ids to send back
             self.searched = Q(pk__in=Claim.objects.search(text).values("pk"))
-            return queryset.filter(claim__in=Claim.objects.search(text).values("pk"))
-        # The same condition on the claims, for claims() to walk them by (see there).
-        self.searched = Q(search.AmongIds("id", ids))
-        return queryset.filter(search.AmongIds("claim_id", ids))
+            self.searched_attributions = Q(claim__in=Claim.objects.search(text).values("pk"))
+        else:
+            # The same condition on the claims, for claims() to walk them by (see there).
+            self.searched = Q(search.AmongIds("id", ids, tested=True))
+            self.searched_attributions = Q(search.AmongIds("claim_id", ids))
+        return queryset.filter(self.searched_attributions)
 
     def filter_contradicted(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
         # 1: denials of claims since confirmed or mostly true, assertions of claims since refuted
@@ -357,7 +365,10 @@ class AttributionFilterSet(FilterSet):
         """The claims with at least one matching attribution (all claims when nothing is asked).
 
         The matching claim ids are read once (DISTINCT over the matching attributions, stopped
-        after CLAIM_IDS_CAP + 1): a narrow filter's page then sorts only its claims, where
+        after CLAIM_IDS_CAP + 1), an actor's sources first: their attributions' claims then come
+        from the source index alone (joined, PostgreSQL walked every attribution in claim order
+        looking up each one's source, to stop at the cap). A narrow filter's page then sorts
+        only its claims, where
         walking every claim in page order with an EXISTS each went far back for a few hits. A
         broad filter (more ids than the cap) keeps that walk: its matches are dense, so it stops
         early. The search is a condition on the claim alone: the walk tests it on the claim
@@ -370,7 +381,7 @@ class AttributionFilterSet(FilterSet):
             self.claim_ids = None
             return Claim.objects.all()
         if not hasattr(self, "claim_ids"):
-            ids = self.qs.order_by().values_list("claim_id", flat=True).distinct()
+            ids = self.by_source.order_by().values_list("claim_id", flat=True).distinct()
             found = list(ids[: CLAIM_IDS_CAP + 1])
             self.claim_ids = found if len(found) <= CLAIM_IDS_CAP else None
         if self.claim_ids is not None:
@@ -378,17 +389,36 @@ class AttributionFilterSet(FilterSet):
         within = self.within_claims.filter(claim=OuterRef("pk"))
         return Claim.objects.filter(self.searched, Exists(within))
 
+    @cached_property
+    def by_source(self) -> QuerySet[Attribution]:
+        """self.qs with an actor's sources read first, for reading all the matches (or any few
+        of them) rather than a page in some order: from the source index, where a join let
+        PostgreSQL choose to walk every attribution in claim order for a DISTINCT, or to read
+        the table for a sample. (Its estimate is a guess: a page in an order is better walked
+        by the join, which PostgreSQL estimates well.)"""
+        return (
+            self._matching(sources_first=True) if self.form.cleaned_data.get("actor") else self.qs
+        )
+
     @property
     def within_claims(self) -> QuerySet[Attribution]:
         """The matching attributions but for the search, which claims() puts on the claims
         themselves: what is left to test of the attributions of a claim that claims() lists
-        (their prefetch). Call after self.qs."""
-        if not self.searched:
-            return self.qs
-        queryset = self.queryset.all()
-        for name, value in self.form.cleaned_data.items():
-            if name != "q":
-                queryset = self.filters[name].filter(queryset, value)
+        (their prefetch)."""
+        return self._matching(search=False) if self.searched else self.qs
+
+    def _matching(self, *, search: bool = True, sources_first: bool = False) -> QuerySet:
+        """self.qs again, the search left out (`search`) or the actor's sources read first
+        (`sources_first`). The search is not run again: its ids are kept from self.qs."""
+        self.qs  # noqa: B018  (runs the search, once)
+        self._sources_first = sources_first
+        try:
+            queryset = self.queryset.all()
+            for name, value in self.form.cleaned_data.items():
+                if search or name != "q":
+                    queryset = self.filters[name].filter(queryset, value)
+        finally:
+            self._sources_first = False
         return queryset
 
 

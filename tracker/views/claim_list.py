@@ -119,10 +119,9 @@ def claim_list(request: HttpRequest) -> HttpResponseBase:
         if wanted != "html":
             return export_attributions(filterset.qs, wanted, request)
         sort = _choice(request, "sort", SORTS, "newest")
-        # The filterset filters Attribution.objects; django-filter types .qs as any queryset.
-        attributions = cast(AttributionQuerySet, filterset.qs)
         claims = filterset.claims()
         # Each listed claim's matching attributions (the search is already the claims' own).
+        # (The filterset filters Attribution.objects; django-filter types .qs as any queryset.)
         shown = cast(AttributionQuerySet, filterset.within_claims)
         rows, next_url = _page(
             request,
@@ -142,7 +141,7 @@ def claim_list(request: HttpRequest) -> HttpResponseBase:
         return bad_request(request, error.problems)
     total, more = _total(filterset)
     facets = facet_counts(
-        attributions,
+        cast(AttributionQuerySet, filterset.by_source),
         filtered=filterset.is_filtered,
         affiliated=bool(filterset.form.cleaned_data.get("affiliated")),
     )
