@@ -141,7 +141,7 @@ def claim_list(request: HttpRequest) -> HttpResponseBase:
         return bad_request(request, error.problems)
     total, more = _total(filterset)
     facets = facet_counts(
-        cast(AttributionQuerySet, filterset.by_source),
+        cast(AttributionQuerySet, filterset.for_sample(FACET_SAMPLE + 1)),
         filtered=filterset.is_filtered,
         affiliated=bool(filterset.form.cleaned_data.get("affiliated")),
     )
