@@ -275,7 +275,7 @@ class AttributionFilterSet(FilterSet):
         self.qs  # noqa: B018  (runs the search, once)
         self._sources_first = sources_first
         try:
-            queryset = self.queryset.all()
+            queryset = cast(QuerySet, self.queryset).all()  # (given: Attribution rows)
             for name, value in self.form.cleaned_data.items():
                 if search or name != "q":
                     queryset = self.filters[name].filter(queryset, value)
