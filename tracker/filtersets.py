@@ -216,17 +216,14 @@ class AttributionFilterSet(FilterSet):
         """The claims with at least one matching attribution (all claims when nothing is asked).
 
         The matching claim ids are read once (DISTINCT over the matching attributions, stopped
-        after CLAIM_IDS_CAP + 1), an actor's sources first: their attributions' claims then come
-        from the source index alone (joined, PostgreSQL walked every attribution in claim order
-        looking up each one's source, to stop at the cap). A narrow filter's page then sorts
-        only its claims, where
-        walking every claim in page order with an EXISTS each went far back for a few hits. A
-        broad filter (more ids than the cap) keeps that walk: its matches are dense, so it stops
-        early. The search is a condition on the claim alone: the walk tests it on the claim
-        (a hash lookup) and leaves the other filters to the EXISTS, which then reads a few
-        attributions by the claim's index (inside the EXISTS, the search's long list of ids
-        made PostgreSQL hash every attribution of every found claim first). Sets `claim_ids`:
-        the ids, or None when there is no filter or more than the cap.
+        after CLAIM_IDS_CAP + 1), an actor's sources first (by_source). A narrow filter's page
+        then sorts only its claims, where walking every claim in page order with an EXISTS
+        each went far back for a few hits. A broad filter (more ids than the cap) keeps that
+        walk: its matches are dense, so it stops early. There the search is a condition on the
+        claim alone, a hash lookup, and the EXISTS tests the other filters on the claim's few
+        attributions (inside the EXISTS, the search's long list of ids made PostgreSQL hash
+        every attribution of every found claim first). Sets `claim_ids`: the ids, or None when
+        there is no filter or more than the cap.
         """
         if not self.is_filtered:
             self.claim_ids = None
