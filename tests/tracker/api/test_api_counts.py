@@ -80,8 +80,8 @@ def test_past_the_cap_the_count_is_estimated_and_says_so(client, newsroom, monke
 def test_past_the_claims_cap_they_are_estimated_without_counting_again(
     client, newsroom, monkeypatch, query
 ):
-    monkeypatch.setattr(filtersets, "CLAIM_IDS_CAP", 2)
-    monkeypatch.setattr(pagination, "COUNT_CAP", 2)
+    monkeypatch.setattr(filtersets, "CLAIM_IDS_CAP", 1)  # past it at both sizes
+    monkeypatch.setattr(pagination, "COUNT_CAP", 1)
     url = f"/api/claims/?{query}&page_size=2"
 
     def cold() -> tuple[int, list[str]]:
@@ -93,7 +93,7 @@ def test_past_the_claims_cap_they_are_estimated_without_counting_again(
     grow(newsroom, 40)
     large, sql = cold()
     page = get(client, url)
-    assert page["count_is_exact"] is False and page["count"] >= 3
+    assert page["count_is_exact"] is False and page["count"] >= 2
     # The actor or the search; the claims' ids, stopped past the cap; on PostgreSQL the
     # planner's estimate; the page; its attributions. No COUNT over the claims.
     assert small[0] == large
