@@ -240,11 +240,11 @@ class AttributionFilterSet(FilterSet):
 
     @cached_property
     def by_source(self) -> QuerySet[Attribution]:
-        """self.qs with an actor's sources read first, for reading all the matches (or any few
-        of them) rather than a page in some order: from the source index, where a join let
-        PostgreSQL choose to walk every attribution in claim order for a DISTINCT, or to read
-        the table for a sample. (Its estimate is a guess: a page in an order is better walked
-        by the join, which PostgreSQL estimates well.)"""
+        """self.qs with an actor's sources read first, for reading the claims of all the
+        matches: from the source index alone, where a join let PostgreSQL choose to walk every
+        attribution in claim order, looking up each one's source, to stop at the cap. (The
+        number of rows is then a guess: a page in an order, or rows that need their sources,
+        are better read with the join, which PostgreSQL estimates well.)"""
         return (
             self._matching(sources_first=True) if self.form.cleaned_data.get("actor") else self.qs
         )
@@ -255,7 +255,9 @@ class AttributionFilterSet(FilterSet):
         at least one: a shorter list of ids to send than the search's (on PostgreSQL, parsing
         and planning 40,000 ids took longer than the query)."""
         if not self.searched or not self.is_filtered:
-            return self.by_source
+            # (The join, not by_source: for a few rows PostgreSQL then looks up their sources,
+            # where by_source's guess of the rows made it hash every source.)
+            return self.qs
         ids = self.some_claim_ids[:size]
         return self.within_claims.filter(search.AmongIds("claim_id", ids))
 
