@@ -233,6 +233,8 @@ class AttributionFilterSet(FilterSet):
             self.some_claim_ids = list(ids[: CLAIM_IDS_CAP + 1])
             found = self.some_claim_ids
             self.claim_ids = found if len(found) <= CLAIM_IDS_CAP else None
+        if self.claim_ids == []:
+            return Claim.objects.none()  # (no query for the page)
         if self.claim_ids is not None:
             return Claim.objects.filter(search.AmongIds("id", self.claim_ids))
         within = self.within_claims.filter(claim=OuterRef("pk"))
