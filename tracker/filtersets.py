@@ -10,39 +10,45 @@ from __future__ import annotations
 import difflib
 import operator
 from collections.abc import Iterable
-from dataclasses import dataclass
-from functools import reduce
-from typing import Any, cast
+from functools import cached_property, reduce
+from typing import cast
 
 import django_filters
-from django import forms
-from django.core.validators import slug_re
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from articles.models import Outlet
 from tracker import search
 from tracker.choices import STANCE_FILTER_CHOICES, expand_stances
 from tracker.credibility import contradicted
+from tracker.filterfields import (
+    ActorChoice,
+    ActorFilter,
+    IdFilter,
+    OutletFilter,
+    SearchFilter,
+    StrictBooleanFilter,
+    WholeIdFilter,
+)
+
+# (the pages read StrictBooleanField from here)
+from tracker.filterfields import StrictBooleanField as StrictBooleanField
 from tracker.models import (
-    Actor,
     ActorKind,
     Anonymity,
     Attribution,
     Claim,
     ClaimStatus,
     Rating,
+    Source,
     SourceKind,
     TrackRecord,
     Verdict,
 )
 from tracker.models.verdicts import TrackRecordQuerySet
-from tracker.names import Ambiguous, NotFound, find_actor, find_outlet
-from tracker.querysets import spoken_for
+from tracker.querysets import AmongSelected, spoken_for
 
 # A search matching more claims than this stays a subquery (see filter_q).
 SEARCH_CAP = 100_000
-# The longest q read (a longer one is a 400 naming q).
-SEARCH_MAX_CHARS = 500
 # Up to this many matching claims are looked up by id (see AttributionFilterSet.claims).
 CLAIM_IDS_CAP = 10_000
 
@@ -63,162 +69,6 @@ FILTER_PARAMS = (
     "q",
     "contradicted_denials",
 )
-
-
-class StrictBooleanField(forms.NullBooleanField):
-    """1/0/true/false, or an error naming the value (the stock field reads junk as unset)."""
-
-    widget = forms.TextInput
-
-    def to_python(self, value):
-        if value in (None, ""):
-            return None
-        lowered = str(value).strip().lower()
-        if lowered in ("1", "true", "yes", "on"):
-            return True
-        if lowered in ("0", "false", "no", "off"):
-            return False
-        raise forms.ValidationError(f"{value!r} is not 1 or 0.", code="invalid")
-
-    def validate(self, value):
-        pass
-
-
-class StrictBooleanFilter(django_filters.BooleanFilter):
-    field_class = StrictBooleanField
-
-
-class SearchField(forms.CharField):
-    """What a reader searches for: at most SEARCH_MAX_CHARS characters and MAX_TERMS terms."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        kwargs.setdefault("max_length", SEARCH_MAX_CHARS)
-        super().__init__(*args, **kwargs)
-
-    def validate(self, value) -> None:
-        super().validate(value)
-        if value and len(search.terms(value, cap=None)) > search.MAX_TERMS:
-            raise forms.ValidationError(
-                f"Search for at most {search.MAX_TERMS} words or quoted phrases.", code="terms"
-            )
-
-
-class SearchFilter(django_filters.CharFilter):
-    field_class = SearchField
-
-
-@dataclass(frozen=True)
-class ActorChoice:
-    """An actor asked for by slug, with the ids of its sub-tree (its own id first)."""
-
-    actor: Actor
-    subtree_ids: tuple[int, ...]
-
-    @property
-    def pk(self) -> int:
-        """The actor's id: what a cache key or a link names the choice by."""
-        return self.actor.pk
-
-    @property
-    def below_ids(self) -> tuple[int, ...]:
-        """The ids of the actors under it, not its own."""
-        return self.subtree_ids[1:]
-
-
-class ActorField(forms.CharField):
-    """An actor by slug, name or alias, with the ids of its sub-tree (Actor.objects.subtree).
-
-    A stored slug is one query; anything else is found by tracker.names (one more query over
-    names and aliases) before its sub-tree is read. The ids go into the queries as a literal
-    list: PostgreSQL's planner cannot estimate a `path LIKE '/1/%'` sub-select (it guessed 2
-    rows for 71 and chose plans a thousand times slower), but it estimates `actor_id IN (...)`
-    well.
-    """
-
-    default_error_messages = {
-        "invalid_choice": "There is no actor with the slug, name or alias %(value)s."
-    }
-
-    def to_python(self, value: Any) -> ActorChoice | None:  # type: ignore[override]
-        text = super().to_python(value)
-        if not text:
-            return None
-        rows = []
-        if slug_re.match(text):  # a stored slug: its sub-tree at once
-            rows = list(Actor.objects.subtree(text).values_list("pk", "slug", "name", "path"))
-        root = next((row for row in rows if row[1] == text), None)
-        if root is None:
-            try:
-                found = find_actor(text)
-            except NotFound:
-                raise forms.ValidationError(
-                    self.error_messages["invalid_choice"],
-                    code="invalid_choice",
-                    params={"value": repr(text)},
-                ) from None
-            except Ambiguous as error:
-                raise forms.ValidationError(str(error), code="ambiguous") from None
-            rows = list(Actor.objects.subtree(found.slug).values_list("pk", "slug", "name", "path"))
-            root = next(row for row in rows if row[0] == found.pk)
-        pk, slug, name, path = root
-        below = tuple(row[0] for row in rows if row[0] != pk)
-        return ActorChoice(Actor(pk=pk, slug=slug, name=name, path=path), (pk, *below))
-
-
-class OutletField(forms.ModelChoiceField):
-    """An outlet by slug (one query) or by name (tracker.names: one more)."""
-
-    def to_python(self, value: Any) -> Outlet | None:
-        text = value.strip() if isinstance(value, str) else value
-        if text in self.empty_values:
-            return None
-        outlets = cast(QuerySet[Outlet], self.queryset)
-        found = outlets.filter(slug=text).first() if slug_re.match(text) else None
-        if found is not None:
-            return found
-        try:
-            named = find_outlet(text)
-        except NotFound:
-            raise forms.ValidationError(
-                f"There is no outlet with the slug or name {text!r}.", code="invalid_choice"
-            ) from None
-        except Ambiguous as error:
-            raise forms.ValidationError(str(error), code="ambiguous") from None
-        return outlets.get(pk=named.pk)
-
-
-class OutletFilter(django_filters.ModelChoiceFilter):
-    field_class = OutletField  # type: ignore[assignment]  # (the stubs' generic field)
-
-
-class ActorFilter(django_filters.Filter):
-    field_class = ActorField
-
-
-# No row has an id beyond the widest integer the databases store (and SQLite cannot even compare
-# with one): such an id matches nothing, as any other id no row has.
-MAX_ID = 2**63 - 1
-
-
-class IdFilter(django_filters.NumberFilter):
-    """A row's id (any number, as django-filter reads one); one too large for an id is no row."""
-
-    def get_max_validator(self) -> None:
-        # django-filter caps numbers at the float 1e50, which is not quite 10**50: a bound that
-        # the schema cannot state exactly. No cap is needed: past MAX_ID there is no row.
-        return None
-
-    def filter(self, qs: QuerySet, value: Any) -> QuerySet:
-        if value is not None and abs(value) > MAX_ID:
-            return qs.none()
-        return super().filter(qs, value)
-
-
-class WholeIdFilter(IdFilter):
-    """A row's id as a whole number (give min_value=1 for "1 or more")."""
-
-    # (forms.DecimalField, the stock one, is a kind of IntegerField: the stubs see a narrowing)
-    field_class = forms.IntegerField  # type: ignore[assignment]
 
 
 # Parameters a shared link may carry that no page reads (campaign tags added by newsletters and
@@ -256,6 +106,14 @@ class FilterSet(django_filters.FilterSet):
 
 
 class AttributionFilterSet(FilterSet):
+    # The search as a condition on claims and on attributions (filter_q sets them).
+    searched: Q = Q()
+    searched_attributions: Q | None = None
+    # The ids of up to CLAIM_IDS_CAP + 1 matching claims, read by claims().
+    some_claim_ids: list[int] = []
+    # Whether filter_actor reads the actor's sources first (see claims()).
+    _sources_first = False
+
     actor = ActorFilter(
         method="filter_actor",
         label="Actor (with its sub-actors)",
@@ -318,7 +176,11 @@ class AttributionFilterSet(FilterSet):
         exact = bool(self.form.cleaned_data.get("actor_exact"))
         affiliated = bool(self.form.cleaned_data.get("affiliated"))
         ids = [choice.pk] if exact else list(choice.subtree_ids)
-        return queryset.filter(spoken_for(ids, affiliated=affiliated))
+        if not self._sources_first:
+            return queryset.filter(spoken_for(ids, affiliated=affiliated))
+        # The same rows, the actor's sources read first (see claims()).
+        sources = Source.objects.order_by().filter(spoken_for(ids, affiliated=affiliated, via=""))
+        return queryset.filter(AmongSelected("source_id", sources.values("pk")))
 
     def filter_stance(self, queryset: QuerySet, name: str, stances: list[str]) -> QuerySet:
         return queryset.filter(stance__in=expand_stances(stances)) if stances else queryset
@@ -327,12 +189,19 @@ class AttributionFilterSet(FilterSet):
         text = text.strip()
         if not text:
             return queryset
+        if self.searched_attributions is not None:  # run already (_matching)
+            return queryset.filter(self.searched_attributions)
         # The search runs once, here, into a list of claim ids sent back as one parameter: as a
         # subquery, it would run again in the count, each facet and the page.
         ids = Claim.objects.search_ids(text, limit=SEARCH_CAP + 1)
         if len(ids) > SEARCH_CAP:  # a word most claims have: too many ids to send back
-            return queryset.filter(claim__in=Claim.objects.search(text).values("pk"))
-        return queryset.filter(search.AmongIds("claim_id", ids))
+            self.searched = Q(pk__in=Claim.objects.search(text).values("pk"))
+            self.searched_attributions = Q(claim__in=Claim.objects.search(text).values("pk"))
+        else:
+            # The same condition on the claims, for claims() to walk them by (see there).
+            self.searched = Q(search.AmongIds("id", ids, tested=True))
+            self.searched_attributions = Q(search.AmongIds("claim_id", ids))
+        return queryset.filter(self.searched_attributions)
 
     def filter_contradicted(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
         # 1: denials of claims since confirmed or mostly true, assertions of claims since refuted
@@ -347,21 +216,73 @@ class AttributionFilterSet(FilterSet):
         """The claims with at least one matching attribution (all claims when nothing is asked).
 
         The matching claim ids are read once (DISTINCT over the matching attributions, stopped
-        after CLAIM_IDS_CAP + 1): a narrow filter's page then sorts only its claims, where
-        walking every claim in page order with an EXISTS each went far back for a few hits. A
-        broad filter (more ids than the cap) keeps that walk: its matches are dense, so it stops
-        early. Sets `claim_ids`: the ids, or None when there is no filter or more than the cap.
+        after CLAIM_IDS_CAP + 1), an actor's sources first (by_source). A narrow filter's page
+        then sorts only its claims, where walking every claim in page order with an EXISTS
+        each went far back for a few hits. A broad filter (more ids than the cap) keeps that
+        walk: its matches are dense, so it stops early. There the search is a condition on the
+        claim alone, a hash lookup, and the EXISTS tests the other filters on the claim's few
+        attributions (inside the EXISTS, the search's long list of ids made PostgreSQL hash
+        every attribution of every found claim first). Sets `claim_ids`: the ids, or None when
+        there is no filter or more than the cap.
         """
         if not self.is_filtered:
             self.claim_ids = None
             return Claim.objects.all()
         if not hasattr(self, "claim_ids"):
-            ids = self.qs.order_by().values_list("claim_id", flat=True).distinct()
-            found = list(ids[: CLAIM_IDS_CAP + 1])
+            ids = self.by_source.order_by().values_list("claim_id", flat=True).distinct()
+            self.some_claim_ids = list(ids[: CLAIM_IDS_CAP + 1])
+            found = self.some_claim_ids
             self.claim_ids = found if len(found) <= CLAIM_IDS_CAP else None
+        if self.claim_ids == []:
+            return Claim.objects.none()  # (no query for the page)
         if self.claim_ids is not None:
-            return Claim.objects.filter(pk__in=self.claim_ids)
-        return Claim.objects.filter(Exists(self.qs.filter(claim=OuterRef("pk"))))
+            return Claim.objects.filter(search.AmongIds("id", self.claim_ids))
+        within = self.within_claims.filter(claim=OuterRef("pk"))
+        return Claim.objects.filter(self.searched, Exists(within))
+
+    @cached_property
+    def by_source(self) -> QuerySet[Attribution]:
+        """self.qs with an actor's sources read first, for reading the claims of all the
+        matches: from the source index alone, where a join let PostgreSQL choose to walk every
+        attribution in claim order, looking up each one's source, to stop at the cap. (The
+        number of rows is then a guess: a page in an order, or rows that need their sources,
+        are better read with the join, which PostgreSQL estimates well.)"""
+        return (
+            self._matching(sources_first=True) if self.form.cleaned_data.get("actor") else self.qs
+        )
+
+    def for_sample(self, size: int) -> QuerySet[Attribution]:
+        """Matching attributions to take any `size` of (the facets' sample); call after
+        claims(). With a search, those of the first `size` claims claims() read, each with
+        at least one: a shorter list of ids to send than the search's (on PostgreSQL, parsing
+        and planning 40,000 ids took longer than the query)."""
+        if not self.searched or not self.is_filtered:
+            # (The join, not by_source: for a few rows PostgreSQL then looks up their sources,
+            # where by_source's guess of the rows made it hash every source.)
+            return self.qs
+        ids = self.some_claim_ids[:size]
+        return self.within_claims.filter(search.AmongIds("claim_id", ids))
+
+    @cached_property
+    def within_claims(self) -> QuerySet[Attribution]:
+        """The matching attributions but for the search, which claims() puts on the claims
+        themselves: what is left to test of the attributions of a claim that claims() lists
+        (their prefetch)."""
+        return self._matching(search=False) if self.searched else self.qs
+
+    def _matching(self, *, search: bool = True, sources_first: bool = False) -> QuerySet:
+        """self.qs again, the search left out (`search`) or the actor's sources read first
+        (`sources_first`). The search is not run again: its ids are kept from self.qs."""
+        self.qs  # noqa: B018  (runs the search, once)
+        self._sources_first = sources_first
+        try:
+            queryset = cast(QuerySet, self.queryset).all()  # (given: Attribution rows)
+            for name, value in self.form.cleaned_data.items():
+                if search or name != "q":
+                    queryset = self.filters[name].filter(queryset, value)
+        finally:
+            self._sources_first = False
+        return queryset
 
 
 # -- Verdicts: /api/verdicts/ --------------------------------------------------------------

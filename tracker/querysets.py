@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Protocol
+from typing import Any, Protocol
 
 from django.db import connections, models
-from django.db.models import Exists, OuterRef
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Exists, F, Lookup, OuterRef
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
@@ -83,6 +84,33 @@ def spoken_for(
     if not affiliated:
         condition &= models.Q(**{f"{via}tie": SourceTie.SPEAKS_FOR})
     return condition
+
+
+class AmongSelected(Lookup):
+    """A column's value is among the ids a subquery selects, the subquery run once.
+
+    PostgreSQL gets `column = ANY(ARRAY(subquery))`: the array is read first, and each of its
+    ids becomes an index condition. (As a join or an IN, the planner weighed the ids it
+    expected and, for a DISTINCT with a LIMIT, walked the whole table in the column's order
+    looking each row up.) SQLite gets `column IN (subquery)`, which it reads first as well.
+    """
+
+    lookup_name = "among_selected"
+    prepare_rhs = False
+
+    def __init__(self, column: str, rows: models.QuerySet) -> None:
+        super().__init__(F(column), rows)
+
+    # (the stubs type parameters as numbers and strings; the subquery's are those)
+    def as_sql(  # type: ignore[override]
+        self, compiler: Any, connection: BaseDatabaseWrapper
+    ) -> tuple[str, list[Any]]:
+        column, params = compiler.compile(self.lhs)
+        rows, row_params = compiler.compile(self.rhs)
+        rows = rows if rows.startswith("(") else f"({rows})"
+        if connection.vendor == "postgresql":
+            return f"{column} = ANY(ARRAY{rows})", [*params, *row_params]
+        return f"{column} IN {rows}", [*params, *row_params]
 
 
 class SourceQuerySet(models.QuerySet):

@@ -14,8 +14,9 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from articles.models import Article, Outlet
+from tracker.api import pagination
 from tracker.api.filters import SLUG_REGEX, FilterBackend
-from tracker.api.pagination import KeysetPagination, count_rows
+from tracker.api.pagination import KeysetPagination, count_rows, estimate_rows
 from tracker.api.parsers import StrictJSONParser
 from tracker.api.schema import ApiSchema, ReadAnyoneWriteEditors
 from tracker.api.serializers import (
@@ -35,6 +36,7 @@ from tracker.api.serializers import (
 )
 from tracker.api.writers import ArticleWriteSerializer
 from tracker.filtersets import (
+    CLAIM_IDS_CAP,
     AttributionFilterSet,
     FilterSet,
     TrackRecordFilterSet,
@@ -120,15 +122,23 @@ class ClaimViewSet(ReadOnlyViewSet):
         )
 
     def filter_by(self, filterset: AttributionFilterSet) -> QuerySet[Claim]:
-        matching = filterset.qs if filterset.is_filtered else Attribution.objects.all()
         claims = filterset.claims()
+        # Each listed claim's matching attributions (the search is already the claims' own).
+        matching = filterset.within_claims if filterset.is_filtered else Attribution.objects.all()
         self.claim_ids = filterset.claim_ids
+        self.past_cap = filterset.is_filtered and filterset.claim_ids is None
         return claims.prefetch_related(_attributions(matching, "matching_attributions"))
 
     def count_rows(self, claims: QuerySet[Claim]) -> tuple[int, bool]:
         # The matching claims' ids were read once by the filters (up to CLAIM_IDS_CAP): no query.
         ids = getattr(self, "claim_ids", None)
-        return (len(ids), True) if ids is not None else count_rows(claims)
+        if ids is not None:
+            return len(ids), True
+        if getattr(self, "past_cap", False) and CLAIM_IDS_CAP >= pagination.COUNT_CAP:
+            # More than CLAIM_IDS_CAP (= COUNT_CAP) claims match: counting them again up to the
+            # cap would only find that out once more (a walk of the claims with an EXISTS each).
+            return estimate_rows(claims), False
+        return count_rows(claims)
 
 
 def _attributions(attributions: QuerySet[Attribution], to_attr: str) -> Prefetch:

@@ -247,7 +247,9 @@ class Attribution(models.Model):
         ]
         indexes = [
             models.Index(fields=["stance", "claim"], name="attribution_stance_claim"),
-            models.Index(fields=["source", "stance"], name="attribution_source_stance"),
+            # A source's attributions by stance, with their claims: an actor's claims are read
+            # from this index alone (the claim list's filter by actor), no row fetched.
+            models.Index(fields=["source", "stance", "claim"], name="attribution_source_claims"),
             models.Index(fields=["claim", "stance"], name="attribution_claim_stance"),
             models.Index(fields=["anonymity"], name="attribution_anonymity"),
         ]

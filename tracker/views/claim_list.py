@@ -119,14 +119,16 @@ def claim_list(request: HttpRequest) -> HttpResponseBase:
         if wanted != "html":
             return export_attributions(filterset.qs, wanted, request)
         sort = _choice(request, "sort", SORTS, "newest")
-        # The filterset filters Attribution.objects; django-filter types .qs as any queryset.
-        attributions = cast(AttributionQuerySet, filterset.qs)
+        claims = filterset.claims()
+        # Each listed claim's matching attributions (the search is already the claims' own).
+        # (The filterset filters Attribution.objects; django-filter types .qs as any queryset.)
+        shown = cast(AttributionQuerySet, filterset.within_claims)
         rows, next_url = _page(
             request,
-            filterset.claims().prefetch_related(
+            claims.prefetch_related(
                 Prefetch(
                     "attributions",
-                    queryset=(attributions if filterset.is_filtered else Attribution.objects.all())
+                    queryset=(shown if filterset.is_filtered else Attribution.objects.all())
                     .for_list()
                     .order_by("article__published_on", "span_start", "id"),
                     to_attr="shown_attributions",
@@ -139,7 +141,7 @@ def claim_list(request: HttpRequest) -> HttpResponseBase:
         return bad_request(request, error.problems)
     total, more = _total(filterset)
     facets = facet_counts(
-        attributions,
+        cast(AttributionQuerySet, filterset.for_sample(FACET_SAMPLE + 1)),
         filtered=filterset.is_filtered,
         affiliated=bool(filterset.form.cleaned_data.get("affiliated")),
     )

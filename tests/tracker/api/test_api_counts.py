@@ -4,8 +4,10 @@ links, as `next` is."""
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 
-from tests.conftest import grow
+from tests.conftest import count_queries, grow
+from tracker import filtersets
 from tracker.api import pagination
 from tracker.models import Actor, Attribution, Claim, Source
 
@@ -72,6 +74,30 @@ def test_past_the_cap_the_count_is_estimated_and_says_so(client, newsroom, monke
     # Below the cap, still exact.
     verdicts = get(client, "/api/verdicts/")
     assert (verdicts["count"], verdicts["count_is_exact"]) == (0, True)
+
+
+@pytest.mark.parametrize("query", ["actor=russia", "q=Claim", "stance=denies&q=Claim"])
+def test_past_the_claims_cap_they_are_estimated_without_counting_again(
+    client, newsroom, monkeypatch, query
+):
+    monkeypatch.setattr(filtersets, "CLAIM_IDS_CAP", 1)  # past it at both sizes
+    monkeypatch.setattr(pagination, "COUNT_CAP", 1)
+    url = f"/api/claims/?{query}&page_size=2"
+
+    def cold() -> tuple[int, list[str]]:
+        cache.clear()
+        return count_queries(lambda: get(client, url))
+
+    grow(newsroom, 3)
+    small = cold()
+    grow(newsroom, 40)
+    large, sql = cold()
+    page = get(client, url)
+    assert page["count_is_exact"] is False and page["count"] >= 2
+    # The actor or the search; the claims' ids, stopped past the cap; on PostgreSQL the
+    # planner's estimate; the page; its attributions. No COUNT over the claims.
+    assert small[0] == large
+    assert not any("COUNT(" in q.upper() for q in sql), "\n".join(sql)
 
 
 def test_links_to_pages_are_absolute_like_next(client, newsroom):

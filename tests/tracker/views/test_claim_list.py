@@ -12,7 +12,9 @@ from django.urls import reverse
 
 from articles.models import Article, Outlet
 from tests.conftest import BODY, count_queries, grow, span_of
+from tracker import filtersets
 from tracker.models import Attribution, Claim, Source
+from tracker.views import claim_list, facets
 from tracker.views.claim_list import ClaimRow
 
 pytestmark = pytest.mark.django_db
@@ -314,3 +316,72 @@ def test_a_yes_no_filter_is_named_alone_in_the_chips(client, newsroom):
     labels = [chip["label"] for chip in response.context["active_filters"]]
     assert len(labels) == 1 and not labels[0].endswith("True")
     assert 'name="contradicted_denials" value="1" checked' in response.content.decode()
+
+
+# -- Past the cap: the claims walked in page order --------------------------------------------
+
+PAST_CAP = [
+    "?actor=russia",
+    "?q=Claim",
+    "?q=Claim&stance=denies",
+    "?actor=russia&q=Claim&anonymity=named",
+]
+
+
+def listing(response) -> list[tuple[str, list[int]]]:
+    """Each listed claim with its shown attributions, in order."""
+    return [
+        (row.claim.slug, [a.pk for group in row.stance_groups for a in group.attributions])
+        for row in rows_of(response)
+    ]
+
+
+@pytest.mark.parametrize("query", PAST_CAP)
+def test_past_the_cap_the_same_claims_are_listed_with_the_same_attributions(
+    client, newsroom, monkeypatch, query
+):
+    grow(newsroom, 6)
+    below = client.get(URL + query)
+    assert not below.context["more_than_total"] and listing(below)
+    cache.clear()
+    monkeypatch.setattr(filtersets, "CLAIM_IDS_CAP", 2)  # the ids read stop short: a walk
+    past = client.get(URL + query)
+    assert listing(past) == listing(below)
+    assert past.context["more_than_total"]
+
+
+@pytest.mark.parametrize("query", PAST_CAP)
+def test_past_the_cap_the_list_runs_a_fixed_number_of_queries(client, newsroom, monkeypatch, query):
+    monkeypatch.setattr(filtersets, "CLAIM_IDS_CAP", 2)
+
+    def cold() -> tuple[int, list[str]]:
+        cache.clear()
+        return count_queries(lambda: client.get(URL + query))
+
+    grow(newsroom, 3)
+    small = cold()
+    grow(newsroom, 40)
+    large = cold()
+    # The actor and its sub-tree, or the search's claim ids (one query each); the matching
+    # claims' ids, stopped past the cap; the page, walked; its attributions; the facets' sample.
+    expected = 5 + ("actor=" in query and "q=" in query)
+    assert small[0] == large[0] == expected, "\n".join(large[1])
+
+
+def test_a_searchs_facets_count_its_matching_attributions(client, newsroom, second_claim):
+    response = client.get(URL + "?q=never")  # a quote of both claims' denial and assertion
+    matching = Attribution.objects.filter(claim__slug__in=["drive", "paid"])
+    counts = {k: v[0] for k, v in facet(response, "stance").items() if k != "responses"}
+    assert counts == {
+        stance: matching.filter(stance=stance).count()
+        for stance in matching.values_list("stance", flat=True).distinct()
+    }
+    assert not response.context["facets_sampled"]
+
+
+def test_a_searchs_facets_past_the_sample_say_so(client, newsroom, second_claim, monkeypatch):
+    monkeypatch.setattr(facets, "FACET_SAMPLE", 2)
+    monkeypatch.setattr(claim_list, "FACET_SAMPLE", 2)
+    response = client.get(URL + "?q=never")
+    counts = {k: v[0] for k, v in facet(response, "stance").items() if k != "responses"}
+    assert response.context["facets_sampled"] and sum(counts.values()) == 3
