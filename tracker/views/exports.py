@@ -79,6 +79,10 @@ EXPORT_FIELDS = (
 NUMBER_FIELDS = frozenset(
     {"attribution_id", "claim_id", "source_id", "count", "article_id", "span_start", "span_end"}
 )
+# Their names in the export's query (_export_query).
+NUMBER_COLUMNS = frozenset(
+    {"id", "claim_id", "source_id", "count", "article_id", "span_start", "span_end"}
+)
 # The columns the actors' tree gives (actor_chains), not the export's query.
 CHAIN_FIELDS = ("actor_root", "actor_path")
 QUERY_FIELDS = tuple(name for name in EXPORT_FIELDS if name not in CHAIN_FIELDS)
@@ -103,11 +107,25 @@ def neutralise(value: Any) -> Any:
     return value
 
 
-def _export_query(attributions: QuerySet[Attribution], request: HttpRequest) -> QuerySet:
-    """The export's columns (QUERY_FIELDS order, then the actor's id), computed by the database."""
+def _export_query(
+    attributions: QuerySet[Attribution], request: HttpRequest, *, numbers_as_text: bool = False
+) -> QuerySet:
+    """The export's columns (QUERY_FIELDS order, then the actor's id), computed by the database;
+    the numbers as text too if asked (the CSV's cells)."""
     claim_prefix = reverse("tracker:claim_detail", args=[0]).removesuffix("0/")
     article_prefix = reverse("tracker:article_detail", args=[0]).removesuffix("0/")
     as_text = partial(Cast, output_field=CharField())
+    columns = [
+        "id", "claim_id", "claim__text", "claim__status", "x_claim_url", "source_id",
+        "source__name", "source__kind", "wording", "count", "anonymity", "source__actor__name",
+        "source__actor__slug", "stance", "x_stance_label", "quote", "x_said_on", "x_passage",
+        "article_id", "article__title", "x_article_url", "article__outlet__name",
+        "x_published_on", "span_start", "span_end", "source__actor_id",
+    ]  # fmt: skip
+    numbers = {}
+    if numbers_as_text:
+        numbers = {f"t_{name}": as_text(name) for name in columns if name in NUMBER_COLUMNS}
+        columns = [f"t_{name}" if name in NUMBER_COLUMNS else name for name in columns]
     return (
         # In the order they were recorded: the primary key streams from the first row with no
         # sort of the whole set (sorting three million rows first would delay the first byte).
@@ -117,8 +135,10 @@ def _export_query(attributions: QuerySet[Attribution], request: HttpRequest) -> 
                 Value(request.build_absolute_uri(claim_prefix)), as_text("claim_id"), Value("/")
             ),
             x_article_url=Concat(
-                Value(request.build_absolute_uri(article_prefix)), as_text("article_id"),
-                Value("/#attribution-"), as_text("id"),
+                Value(request.build_absolute_uri(article_prefix)),
+                as_text("article_id"),
+                Value("/#attribution-"),
+                as_text("id"),
             ),
             x_stance_label=stance_label("stance"),
             # The passage is cut out by the database: the article body never leaves it.
@@ -130,15 +150,10 @@ def _export_query(attributions: QuerySet[Attribution], request: HttpRequest) -> 
                 When(said_on_precision="month", then=Substr(as_text("said_on"), 1, 7)),
                 default=as_text("said_on"),
             ),
+            **numbers,
         )
-        .values_list(
-            "id", "claim_id", "claim__text", "claim__status", "x_claim_url", "source_id",
-            "source__name", "source__kind", "wording", "count", "anonymity", "source__actor__name",
-            "source__actor__slug", "stance", "x_stance_label", "quote", "x_said_on", "x_passage",
-            "article_id", "article__title", "x_article_url", "article__outlet__name",
-            "x_published_on", "span_start", "span_end", "source__actor_id",
-        )
-    )  # fmt: skip
+        .values_list(*columns)
+    )
 
 
 def stance_label(field: str) -> Case:
@@ -203,7 +218,8 @@ def _sqlite_csv(attributions: QuerySet[Attribution], request: HttpRequest) -> It
     }
     yield from _csv_chunks(())  # the BOM and the header
     try:
-        sql, params = _export_query(attributions, request).query.sql_with_params()
+        query = _export_query(attributions, request, numbers_as_text=True)
+        sql, params = query.query.sql_with_params()
     except EmptyResultSet:  # a filter that can match nothing: the header alone
         return
     numbers = [name in NUMBER_FIELDS for name in QUERY_FIELDS]
@@ -257,9 +273,13 @@ def _any_cell(value: Any) -> str:
     return csv_cell(value) if isinstance(value, str) else _quoted(str(value))
 
 
-def _number_cells(column: Sequence[Any]) -> Sequence[str]:
-    cells = list(map(str, column))
-    return cells if "None" not in cells else [_any_cell(value) for value in column]
+def _number_cells(column: Sequence[str | None]) -> Sequence[str]:
+    """A column of numbers (as text): nothing to quote or neutralise, NULLs aside."""
+    try:
+        SEPARATOR.join(column)  # type: ignore[arg-type]
+    except TypeError:
+        return ["" if value is None else value for value in column]
+    return column  # type: ignore[return-value]
 
 
 def _text_cells(column: Sequence[Any]) -> Sequence[str]:
@@ -290,14 +310,18 @@ def _postgres_csv(attributions: QuerySet[Attribution], request: HttpRequest) -> 
         yield from (chunk.encode() for chunk in _csv_chunks(()))
         return
     chains = actor_chains()
+    # Cells that cannot start with a formula character are not looked at: the links (their
+    # scheme first), the dates, the stance labels unless one does; the actors' chains come
+    # neutralised.
+    plain = {*NUMBER_FIELDS, *CHAIN_FIELDS, "claim_url", "article_url", "said_on", "published_on"}
+    if not any(str(label).startswith(tuple(FORMULA_STARTS)) for label in Stance.labels):
+        plain.add("stance_label")
     actor_column = f"c{len(QUERY_FIELDS)}"
     selected = iter(range(len(QUERY_FIELDS)))
     columns = []
     for name in EXPORT_FIELDS:
-        value = f"chain.{name}" if name in CHAIN_FIELDS else f"c{next(selected)}"
-        if name in CHAIN_FIELDS:
-            value = f"coalesce({value}, '')"
-        columns.append(value if name in NUMBER_FIELDS else _pg_neutralised(value))
+        value = f"coalesce(chain.{name}, '')" if name in CHAIN_FIELDS else f"c{next(selected)}"
+        columns.append(value if name in plain else _pg_neutralised(value))
     listed = ", ".join(
         f'{column} AS "{name}"' for column, name in zip(columns, EXPORT_FIELDS, strict=True)
     )
@@ -308,7 +332,11 @@ def _postgres_csv(attributions: QuerySet[Attribution], request: HttpRequest) -> 
         f"AS chain(id, actor_root, actor_path) ON chain.id = export.{actor_column}) "
         "TO STDOUT WITH (FORMAT csv, HEADER true)"
     )
-    arrays = (list(chains), [c[0] for c in chains.values()], [c[1] for c in chains.values()])
+    arrays = (
+        list(chains),
+        [neutralise(root) for root, _path in chains.values()],
+        [neutralise(path) for _root, path in chains.values()],
+    )
     buffer = bytearray("\ufeff".encode())
     with connection.cursor() as cursor, cursor.cursor.copy(copy_sql, (*params, *arrays)) as copy:
         # psycopg hands over a row at a time: gather them into large writes for the server.
