@@ -9,6 +9,7 @@ from urllib.parse import parse_qsl
 
 from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.http import StreamingHttpResponse
 from django.test import Client
 
 
@@ -28,13 +29,13 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         client = Client(HTTP_HOST="127.0.0.1")
         params = {**dict(parse_qsl(options["query"])), "format": options["format"]}
-        rates = []
+        rates: list[float] = []
         for _ in range(options["repeat"]):
             cache.clear()
             output = options["output"].open("wb") if options["output"] else None
             started, cpu = time.perf_counter(), time.process_time()
             response = client.get("/claims/", params)
-            if not response.streaming:
+            if not isinstance(response, StreamingHttpResponse):
                 raise CommandError(f"{response.status_code}: {response.content.decode()[:500]}")
             size = lines = 0
             for chunk in response.streaming_content:
