@@ -216,11 +216,14 @@ def _sqlite_csv(attributions: QuerySet[Attribution], request: HttpRequest) -> It
     chains = {
         pk: f"{csv_cell(root)},{csv_cell(path)}" for pk, (root, path) in actor_chains().items()
     }
-    yield from _csv_chunks(())  # the BOM and the header
+    # The BOM and the header go out with the first block: the query runs before the first
+    # byte (see _download).
+    header = "".join(_csv_chunks(()))
     try:
         query = _export_query(attributions, request, numbers_as_text=True)
         sql, params = query.query.sql_with_params()
     except EmptyResultSet:  # a filter that can match nothing: the header alone
+        yield header
         return
     numbers = [name in NUMBER_FIELDS for name in QUERY_FIELDS]
     with connection.chunked_cursor() as cursor:
@@ -237,7 +240,10 @@ def _sqlite_csv(attributions: QuerySet[Attribution], request: HttpRequest) -> It
                 # An actor's two cells are one here ("root,path"), and "," with no actor.
                 cells.insert(CHAIN_AT, list(map(chains.get, actors, itertools.repeat(","))))
                 block = "\r\n".join(map(",".join, zip(*cells, strict=True))) + "\r\n"
-            yield block
+            yield header + block
+            header = ""
+    if header:  # no rows
+        yield header
 
 
 @contextmanager
