@@ -10,11 +10,14 @@ import re
 import pytest
 from django.db import connection
 from django.http import StreamingHttpResponse
+from django.test import RequestFactory
 from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tests.conftest import count_queries, grow
 from tracker.models import Attribution
-from tracker.views.exports import EXPORT_FIELDS
+from tracker.views.exports import EXPORT_FIELDS, FORMULA_STARTS, csv_cell, export_rows, neutralise
 
 pytestmark = pytest.mark.django_db
 
@@ -197,3 +200,42 @@ def test_downloads_are_named_so_a_spreadsheet_opens_them(client, newsroom):
     response = client.get(URL + "?format=json")
     body(response)
     assert response["Content-Disposition"].endswith('.json"')
+
+
+@given(st.text(alphabet=st.sampled_from([*FORMULA_STARTS, ",", '"', "\n", " ", "a", "é", "\x1f"])))
+def test_a_cell_is_written_as_csv_writer_writes_it(text):
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow([neutralise(text), "x"])
+    assert csv_cell(text) + ",x\r\n" == buffer.getvalue()
+
+
+def test_the_csv_holds_the_rows_csv_writer_would_write(client, newsroom):
+    """Cells to quote, to neutralise, both, and empty ones, in several columns and rows."""
+    grow(newsroom, 5)
+    newsroom.claim.text = '=SUM(1,2) "quoted"\nsecond line'
+    newsroom.claim.save()
+    newsroom.opposition.name = "-opposition, with a comma"
+    newsroom.opposition.save()
+    newsroom.ministry_source.actor = None
+    newsroom.ministry_source.save()
+    Attribution.objects.filter(pk=Attribution.objects.order_by("pk")[1].pk).update(
+        quote='@"said"', wording="\tTabbed"
+    )
+    text = body(client.get(URL + "?format=csv"))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    buffer.write("\ufeff")
+    writer.writerow(EXPORT_FIELDS)
+    request = RequestFactory().get(URL)
+    rows = [
+        [neutralise(value) for value in row]
+        for row in export_rows(Attribution.objects.all(), request)
+    ]
+    writer.writerows(rows)
+    assert len(rows) == Attribution.objects.count() > 10
+    if connection.vendor == "postgresql":  # COPY's own CSV: "\n" line ends, "" for empty text
+        assert list(csv.reader(io.StringIO(text))) == list(
+            csv.reader(io.StringIO(buffer.getvalue()))
+        )
+    else:
+        assert text == buffer.getvalue()
