@@ -6,7 +6,7 @@ class Migration(migrations.Migration):
     an actor's claims from the index alone (it replaces the index on source and stance)."""
 
     dependencies = [
-        ("tracker", "0015_actor_month_counts"),
+        ("tracker", "0016_actor_reach"),
     ]
 
     operations = [
