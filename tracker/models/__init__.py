@@ -9,7 +9,7 @@ from tracker.choices import (
     SourceTie,
     Stance,
 )
-from tracker.models.actors import Actor, ActorAlias, Source
+from tracker.models.actors import Actor, ActorAlias, ActorWord, Source
 from tracker.models.claims import Attribution, Claim, Response
 from tracker.models.counters import ActorMonthCount, ActorStanceCount, AttributionTally
 from tracker.models.links import ClaimLink
@@ -21,6 +21,7 @@ __all__ = [
     "ActorKind",
     "ActorMonthCount",
     "ActorStanceCount",
+    "ActorWord",
     "Anonymity",
     "Attribution",
     "AttributionTally",
