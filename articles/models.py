@@ -32,7 +32,7 @@ class Outlet(NameKeyed):
         return self.name
 
     def new_words(self) -> list[NameWord]:
-        return word_rows(OutletWord, {"outlet_id": self.pk}, (self.name, self.slug))
+        return word_rows(OutletWord, {"outlet_id": self.pk}, self.name, self.slug)
 
     @classmethod
     def words_of(cls, pks: Sequence[int]) -> models.QuerySet:

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, ClassVar, Self, cast
 
-from django.db import models, transaction
+from django.db import connections, models, transaction
 from django.db.models import Lookup, Q
 
 # Long enough for any name's key (names are at most 200 characters; folding may lengthen them).
@@ -42,12 +42,12 @@ def fold(text: str) -> str:
     return folded.removeprefix("the ").strip()[:KEY_LENGTH]
 
 
-def word_keys(*texts: str) -> set[str]:
-    """Each text's key from each of its words on: "The Wagner Group" -> wagner group, group."""
-    keys: set[str] = set()
-    for text in texts:
-        words = fold(text).split(" ")
-        keys.update(" ".join(words[i:]) for i in range(min(len(words), MAX_WORDS)))
+def word_keys(name: str, slug: str = "") -> set[str]:
+    """The name's key from each of its words on, and the slug's key whole (a slug is typed from
+    its start): "The Wagner Group", "wagner" -> wagner group, group, wagner."""
+    words = fold(name).split(" ")
+    keys = {" ".join(words[i:]) for i in range(min(len(words), MAX_WORDS))}
+    keys.add(fold(slug))
     keys.discard("")
     return keys
 
@@ -211,46 +211,70 @@ class NameKeyed(models.Model):
         manager = cls._base_manager.using(using)
         for start in range(0, len(pks), 2000):
             rows = list(manager.filter(pk__in=pks[start : start + 2000]))
-            stale = [row for row in rows if row.name_key != fold(row.name)]
-            for row in stale:
-                row.name_key = fold(row.name)
-            manager.bulk_update(stale, ["name_key"], batch_size=500)
+            stale = [(row.pk, fold(row.name)) for row in rows if row.name_key != fold(row.name)]
+            set_keys(cls, stale, using=manager.db)
             cls.write_words(rows)
 
 
-def word_rows(word_model: type[NameWord], owner: dict[str, Any], texts: Iterable[str]) -> list[Any]:
-    """Unsaved word rows of one row's names."""
-    return [word_model(key=key, **owner) for key in sorted(word_keys(*texts))]
+def set_keys(model: type[models.Model], keys: Sequence[tuple[int, str]], *, using: str) -> None:
+    """Store these (pk, key) pairs, a thousand to a statement (a bulk_update's CASE over as many
+    rows costs far more, and a statement a row means a round trip a row on PostgreSQL)."""
+    connection = connections[using]
+    table = connection.ops.quote_name(model._meta.db_table)
+    # VALUES names its columns column1, column2 on both databases.
+    statement = f"UPDATE {table} SET name_key = v.column2 FROM (VALUES {{}}) AS v"
+    _values(connection, f"{statement} WHERE {table}.id = v.column1", keys)
+
+
+def _values(connection: Any, statement: str, rows: Sequence[tuple[Any, ...]]) -> None:
+    """Run the statement, whose {} is a VALUES list, over the rows a thousand at a time."""
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 1000):
+            chunk = rows[start : start + 1000]
+            row = "(" + ", ".join(["%s"] * len(chunk[0])) + ")"
+            params = [value for values in chunk for value in values]
+            cursor.execute(statement.format(", ".join([row] * len(chunk))), params)
+
+
+def word_rows(
+    word_model: type[NameWord], owner: dict[str, Any], name: str, slug: str = ""
+) -> list[Any]:
+    """Unsaved word rows of one row's name (and slug)."""
+    return [word_model(key=key, **owner) for key in sorted(word_keys(name, slug))]
 
 
 def fill_keys(
     model: type[models.Model],
     word_model: type[models.Model],
     *,
-    spellings: Sequence[str],
-    owner: Callable[[Any], dict[str, Any]],
+    slug: bool,
+    owner: dict[str, str],
     using: str,
-    batch: int = 2000,
+    batch: int = 5000,
 ) -> None:
-    """Keys and word rows for every row of a model that has no word rows yet (the migrations,
-    which see models without their methods): `spellings` are the text fields words come from,
-    `owner` a row's part of its word rows."""
-    manager = model._base_manager.using(using)
+    """Keys and word rows for every row of a model that has no word rows yet, in raw statements
+    (the migrations see models without their methods). `slug`: whether the rows have one;
+    `owner`: the word table's columns and the row's fields that fill them ({"actor_id": "pk"})."""
+    connection = connections[using]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(column) for column in [*owner, "key"])
+    insert = f"INSERT INTO {quote(word_model._meta.db_table)} ({columns}) VALUES {{}}"
+    spellings = ["name", "slug"] if slug else ["name"]
+    fields = list(dict.fromkeys(["pk", *spellings, *owner.values()]))
+    rows = model._base_manager.using(using).order_by("pk").values_list(*fields)
     last = 0
     while True:
-        chunk = list(manager.filter(pk__gt=last).order_by("pk")[:batch])
+        chunk = [dict(zip(fields, row, strict=True)) for row in rows.filter(pk__gt=last)[:batch]]
         if not chunk:
             return
-        last = chunk[-1].pk
-        for row in chunk:
-            row.name_key = fold(row.name)  # type: ignore[attr-defined]
-        manager.bulk_update(chunk, ["name_key"], batch_size=500)
+        last = chunk[-1]["pk"]
+        set_keys(model, [(row["pk"], fold(row["name"])) for row in chunk], using=using)
         words = [
-            word_model(key=key, **owner(row))
+            (*(row[field] for field in owner.values()), key)
             for row in chunk
-            for key in sorted(word_keys(*(getattr(row, name) for name in spellings)))
+            for key in sorted(word_keys(*(row[name] for name in spellings)))
         ]
-        word_model._base_manager.using(using).bulk_create(words, batch_size=batch)
+        _values(connection, insert, words)
 
 
 def by_key(key: str, *, slug: bool = True) -> Q:

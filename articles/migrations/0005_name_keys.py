@@ -11,8 +11,8 @@ def fill_keys(apps, schema_editor):
     fill_keys(
         apps.get_model("articles", "Outlet"),
         apps.get_model("articles", "OutletWord"),
-        spellings=("name", "slug"),
-        owner=lambda outlet: {"outlet_id": outlet.pk},
+        slug=True,
+        owner={"outlet_id": "pk"},
         using=schema_editor.connection.alias,
     )
 

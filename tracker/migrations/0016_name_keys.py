@@ -13,15 +13,15 @@ def fill_keys(apps, schema_editor):
     fill_keys(
         apps.get_model("tracker", "Actor"),
         word,
-        spellings=("name", "slug"),
-        owner=lambda actor: {"actor_id": actor.pk},
+        slug=True,
+        owner={"actor_id": "pk"},
         using=using,
     )
     fill_keys(
         apps.get_model("tracker", "ActorAlias"),
         word,
-        spellings=("name",),
-        owner=lambda alias: {"actor_id": alias.actor_id, "alias_id": alias.pk},
+        slug=False,
+        owner={"actor_id": "actor_id", "alias_id": "pk"},
         using=using,
     )
 

@@ -78,7 +78,7 @@ class Actor(NameKeyed):
         return reverse("tracker:actor_detail", kwargs={"slug": self.slug})
 
     def new_words(self) -> list[NameWord]:
-        return word_rows(ActorWord, {"actor_id": self.pk}, (self.name, self.slug))
+        return word_rows(ActorWord, {"actor_id": self.pk}, self.name, self.slug)
 
     @classmethod
     def words_of(cls, pks: Sequence[int]) -> models.QuerySet:
@@ -157,7 +157,7 @@ class ActorAlias(NameKeyed):
         return self.name
 
     def new_words(self) -> list[NameWord]:
-        return word_rows(ActorWord, {"actor_id": self.actor_id, "alias_id": self.pk}, (self.name,))
+        return word_rows(ActorWord, {"actor_id": self.actor_id, "alias_id": self.pk}, self.name)
 
     @classmethod
     def words_of(cls, pks: Sequence[int]) -> models.QuerySet:
