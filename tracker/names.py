@@ -71,7 +71,9 @@ def find_actor(text: str) -> Named:
     aliases = ActorAlias.objects.order_by().filter(name_key=key)
     return _pick(
         text,
-        actors.union(aliases.values_list("actor_id", "actor__slug", "actor__name"), all=True),
+        actors.union(
+            aliases.values_list("actor_id", "actor__slug", "actor__name"), all=True
+        ).order_by(),
     )
 
 
