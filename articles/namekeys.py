@@ -8,7 +8,7 @@ leading "the" ("The Wagner Group" -> "wagner group"). Its word keys are the key 
 so that what is typed finds a name by the start of any of its words.
 
 Here rather than in tracker: outlets need the same folding, and articles imports nothing from
-tracker. Every write keeps the keys: save() (the admin, the seeds, the importer), and on the
+tracker. Every write keeps the keys: save() (the admin, the seeds, scripts), and on the
 querysets bulk_create(), update() and bulk_update(); raw SQL writes them itself (bench/corpus.py).
 """
 
