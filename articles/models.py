@@ -3,26 +3,46 @@ attributions suggested from an article's text until an editor decides on them.""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from articles.namekeys import NameKeyed, NameKeyedQuerySet, NameWord, word_rows
 from articles.suggest.results import ANONYMITIES, STANCES
 from articles.text import normalise_text
 
 
-class Outlet(models.Model):
+class Outlet(NameKeyed):
+    SPELLED_BY = ("name", "slug")
+
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
     url = models.URLField(blank=True)
 
-    history = HistoricalRecords()
+    objects = NameKeyedQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["name_key"])
 
     class Meta:
         ordering = ["name"]
+        indexes = [models.Index(fields=["name_key"], name="outlet_name_key")]
 
     def __str__(self) -> str:
         return self.name
+
+    def new_words(self) -> list[NameWord]:
+        return word_rows(OutletWord, {"outlet_id": self.pk}, self.name, self.slug)
+
+    @classmethod
+    def words_of(cls, pks: Sequence[int]) -> models.QuerySet:
+        return OutletWord.objects.filter(outlet_id__in=pks)
+
+
+class OutletWord(NameWord):
+    """A word key of an outlet's name or slug (articles/namekeys.py): what suggestions match."""
+
+    outlet = models.ForeignKey(Outlet, on_delete=models.CASCADE, related_name="+")
 
 
 class ArticleQuerySet(models.QuerySet):

@@ -21,6 +21,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from articles.namekeys import fold, word_keys
 from tracker.caching import bump
 from tracker.counters import recount
 
@@ -205,7 +206,7 @@ def generate(*, sizes: Sizes, seed: int = 1, chunk: int = 2000, progress=None) -
                 kind = ACTOR_KINDS_BY_DEPTH.get(depth, "government_body")
                 name = f"{code} {rng.choice(BODIES)} {pk}"
         actors.append(
-            (pk, name, f"{tag}-actor-{pk}", kind, code, parent, "", "", path)
+            (pk, name, f"{tag}-actor-{pk}", kind, code, parent, "", "", path, fold(name))
         )  # fmt: skip
         paths.append(path)
         depths.append(depth)
@@ -215,18 +216,31 @@ def generate(*, sizes: Sizes, seed: int = 1, chunk: int = 2000, progress=None) -
             writer.write(
                 "tracker_actor",
                 ("id", "name", "slug", "kind", "country", "parent_id", "wikidata_id",
-                 "description", "path"),
+                 "description", "path", "name_key"),
                 actors[start : start + chunk],
             )  # fmt: skip
+            # The words suggestions match (articles/namekeys.py), as Actor.save() keeps them.
+            words = [
+                (row[0], None, key)
+                for row in actors[start : start + chunk]
+                for key in sorted(word_keys(row[1], row[2]))
+            ]
+            writer.write("tracker_actorword", ("actor_id", "alias_id", "key"), words)
     summary.counts["actors"] = len(actors)
     actor_pick = Zipf(len(actors), rng)
 
     # -- Outlets and sources -------------------------------------------------------------------
     outlet_id0 = _next_id("articles_outlet")
     outlets = [
-        (outlet_id0 + i, f"Outlet {tag} {i}", f"{tag}-outlet-{i}", "") for i in range(sizes.outlets)
+        (outlet_id0 + i, f"Outlet {tag} {i}", f"{tag}-outlet-{i}", "", fold(f"Outlet {tag} {i}"))
+        for i in range(sizes.outlets)
     ]
-    writer.write("articles_outlet", ("id", "name", "slug", "url"), outlets)
+    writer.write("articles_outlet", ("id", "name", "slug", "url", "name_key"), outlets)
+    writer.write(
+        "articles_outletword",
+        ("outlet_id", "key"),
+        [(row[0], key) for row in outlets for key in sorted(word_keys(row[1], row[2]))],
+    )
     summary.counts["outlets"] = len(outlets)
     outlet_pick = Zipf(len(outlets), rng, s=0.8)
 

@@ -2,37 +2,29 @@
 
 One rule for the filters (`actor=`, `outlet=`) and the filter form's suggestions: a slug as
 stored is taken at once; otherwise names, aliases and slugs are compared folded (case, accents,
-runs of whitespace and a leading "the" do not count), so `actor=Turkey`, `actor=Moscow` and
-`actor=the Kremlin` find their actor. A text that names two or more is refused with their slugs.
+runs of whitespace and a leading "the" do not count: articles/namekeys.py), so `actor=Turkey`,
+`actor=Moscow` and `actor=the Kremlin` find their actor. A text that names two or more is refused
+with their slugs.
+
+Each row keeps its name's key and word keys, so a lookup is an indexed equality and a suggestion
+an indexed prefix: the cost does not grow with the number of actors.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, QuerySet
 
-from articles.models import Outlet
-from tracker.models import Actor, ActorAlias
+from articles.models import Outlet, OutletWord
+from articles.namekeys import KeyPrefix, by_key, fold
+from tracker.models import Actor, ActorAlias, ActorWord
 
 # How many suggestions the filter form's list offers.
 SUGGESTIONS = 10
 # Candidates shown in an "ambiguous" error.
 SHOWN_CANDIDATES = 6
-
-_SPACES = re.compile(r"[\s\-_]+")
-
-
-def fold(text: str) -> str:
-    """The text as compared: no accents, case-folded, whitespace (and - _) as one space, no
-    leading "the"."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
-    folded = _SPACES.sub(" ", bare.casefold()).strip()
-    return folded.removeprefix("the ").strip()
 
 
 @dataclass(frozen=True)
@@ -59,13 +51,9 @@ class Ambiguous(LookupError):
         super().__init__(f"{text!r} names more than one: {shown}{tail}. Give one of their slugs.")
 
 
-def _pick(text: str, rows: Iterable[tuple[int, str, str, str]]) -> Named:
-    """The one row whose name or other spelling (a slug, an alias) folds to the text's fold."""
-    wanted = fold(text)
-    found: dict[int, Named] = {}
-    for pk, slug, name, spelling in rows:
-        if wanted and wanted in (fold(name), fold(spelling)):
-            found.setdefault(pk, Named(pk, slug, name))
+def _pick(text: str, rows: Iterable[tuple[int, str, str]]) -> Named:
+    """The one row found (a row found twice, by its name and an alias, is one)."""
+    found = {pk: Named(pk, slug, name) for pk, slug, name in rows}
     if not found:
         raise NotFound(text)
     if len(found) > 1:
@@ -74,53 +62,48 @@ def _pick(text: str, rows: Iterable[tuple[int, str, str, str]]) -> Named:
 
 
 def find_actor(text: str) -> Named:
-    """The actor whose name, alias or slug the text is (one query over names and aliases).
-
-    Called when the text is no stored slug. The comparison is done here rather than in SQL:
-    neither database folds accents without an extension, and the names are short.
-    """
-    actors = Actor.objects.order_by().annotate(spelling=F("slug"))
-    aliases = ActorAlias.objects.order_by().annotate(
-        actor_slug=F("actor__slug"), actor_name=F("actor__name"), spelling=F("name")
+    """The actor whose name, alias or slug the text is, folded: one query, indexed equalities
+    on the kept keys of names and aliases (and on slugs)."""
+    key = fold(text)
+    if not key:
+        raise NotFound(text)
+    actors = Actor.objects.order_by().filter(by_key(key)).values_list("pk", "slug", "name")
+    aliases = ActorAlias.objects.order_by().filter(name_key=key)
+    return _pick(
+        text,
+        actors.union(
+            aliases.values_list("actor_id", "actor__slug", "actor__name"), all=True
+        ).order_by(),
     )
-    rows = actors.values_list("pk", "slug", "name", "spelling").union(
-        aliases.values_list("actor_id", "actor_slug", "actor_name", "spelling"), all=True
-    )
-    return _pick(text, rows)
 
 
 def find_outlet(text: str) -> Named:
-    """The outlet whose name or slug the text is (one query)."""
-    rows = Outlet.objects.order_by().annotate(spelling=F("slug"))
-    return _pick(text, rows.values_list("pk", "slug", "name", "spelling"))
+    """The outlet whose name or slug the text is, folded (one query)."""
+    key = fold(text)
+    if not key:
+        raise NotFound(text)
+    rows = Outlet.objects.order_by().filter(by_key(key))
+    return _pick(text, rows.values_list("pk", "slug", "name"))
 
 
 def suggest_actors(text: str) -> list[dict[str, str]]:
-    """Actors whose name, slug or an alias contains the text, the most cited first: one query."""
-    text = text.strip()
-    if not text:
+    """Actors one of whose names (its name, slug or an alias) has a word starting with the text,
+    folded, by name: one query, an indexed prefix over the kept word keys."""
+    prefix = fold(text)
+    if not prefix:
         return []
-    ascii_text = fold(text)
-    match = (
-        Q(name__icontains=text)
-        | Q(slug__icontains=text)
-        | Q(aliases__name__icontains=text)
-        | Q(name__icontains=ascii_text)
-        | Q(aliases__name__icontains=ascii_text)
-    )
-    matched = Actor.objects.filter(match).values("pk")
+    matched = ActorWord.objects.filter(KeyPrefix(F("key"), prefix)).values("actor_id")
     rows = Actor.objects.filter(pk__in=matched).order_by("name", "slug")
     return _suggestions(rows.values_list("slug", "name")[:SUGGESTIONS])
 
 
 def suggest_outlets(text: str) -> list[dict[str, str]]:
-    """Outlets whose name or slug contains the text: one query."""
-    text = text.strip()
-    if not text:
+    """Outlets whose name or slug has a word starting with the text, folded: one query."""
+    prefix = fold(text)
+    if not prefix:
         return []
-    ascii_text = fold(text)
-    match = Q(name__icontains=text) | Q(slug__icontains=text) | Q(name__icontains=ascii_text)
-    rows = Outlet.objects.filter(match).order_by("name", "slug")
+    matched = OutletWord.objects.filter(KeyPrefix(F("key"), prefix)).values("outlet_id")
+    rows = Outlet.objects.filter(pk__in=matched).order_by("name", "slug")
     return _suggestions(rows.values_list("slug", "name")[:SUGGESTIONS])
 
 

@@ -11,6 +11,7 @@ from django.db.models import Exists, F, Lookup, OuterRef
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
+from articles.namekeys import NameKeyedQuerySet
 from tracker import search
 from tracker.choices import NOT_PEOPLE, RESPONSES, Anonymity, SourceTie, Stance, expand_stances
 
@@ -25,7 +26,7 @@ class ActorLike(Protocol):
     def ancestor_ids(self) -> list[int]: ...
 
 
-class ActorQuerySet(models.QuerySet):
+class ActorQuerySet(NameKeyedQuerySet):
     def subtree(self, actor: ActorLike | str, *, include_self: bool = True) -> ActorQuerySet:
         """The actor and everything under it, as one indexed prefix query on the stored path.
 

@@ -9,7 +9,7 @@ from tracker.choices import (
     SourceTie,
     Stance,
 )
-from tracker.models.actors import Actor, ActorAlias, Source
+from tracker.models.actors import Actor, ActorAlias, ActorWord, Source
 from tracker.models.claims import Attribution, Claim, Response
 from tracker.models.counters import (
     ActorMonthCount,
@@ -27,6 +27,7 @@ __all__ = [
     "ActorMonthCount",
     "ActorReach",
     "ActorStanceCount",
+    "ActorWord",
     "Anonymity",
     "Attribution",
     "AttributionTally",

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from articles.namekeys import NameKeyed, NameKeyedQuerySet, NameWord, word_rows
 from articles.slugs import unique_slug
 from tracker.choices import ActorKind, Anonymity, SourceKind, SourceTie
 from tracker.querysets import ActorQuerySet, SourceQuerySet
 
 
-class Actor(models.Model):
+class Actor(NameKeyed):
     """An entity analysts filter by; actors nest (ministry -> government -> state)."""
 
     Kind = ActorKind
+    SPELLED_BY = ("name", "slug")
 
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=100, unique=True)
@@ -35,10 +39,11 @@ class Actor(models.Model):
     path = models.CharField(max_length=500, editable=False, db_index=True, default="")
 
     objects = ActorQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["name_key"])
 
     class Meta:
         ordering = ["name"]
+        indexes = [models.Index(fields=["name_key"], name="actor_name_key")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(kind__in=[k.value for k in ActorKind]), name="actor_kind_valid"
@@ -71,6 +76,13 @@ class Actor(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("tracker:actor_detail", kwargs={"slug": self.slug})
+
+    def new_words(self) -> list[NameWord]:
+        return word_rows(ActorWord, {"actor_id": self.pk}, self.name, self.slug)
+
+    @classmethod
+    def words_of(cls, pks: Sequence[int]) -> models.QuerySet:
+        return ActorWord.objects.filter(actor_id__in=pks, alias=None)
 
     def clean(self) -> None:
         if self.wikidata_id:
@@ -119,13 +131,16 @@ class Actor(models.Model):
         return [int(part) for part in self.path.strip("/").split("/") if part][:-1]
 
 
-class ActorAlias(models.Model):
+class ActorAlias(NameKeyed):
     """Another name the press uses for an actor ("MoD", "Moscow")."""
+
+    SPELLED_BY = ("name", "actor")
 
     actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="aliases")
     name = models.CharField(max_length=200)
 
-    history = HistoricalRecords()
+    objects = NameKeyedQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["name_key"])
 
     class Meta:
         ordering = ["name"]
@@ -133,10 +148,28 @@ class ActorAlias(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["actor", "name"], name="alias_unique_per_actor")
         ]
-        indexes = [models.Index(fields=["name"], name="alias_name")]
+        indexes = [
+            models.Index(fields=["name"], name="alias_name"),
+            models.Index(fields=["name_key"], name="alias_name_key"),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def new_words(self) -> list[NameWord]:
+        return word_rows(ActorWord, {"actor_id": self.actor_id, "alias_id": self.pk}, self.name)
+
+    @classmethod
+    def words_of(cls, pks: Sequence[int]) -> models.QuerySet:
+        return ActorWord.objects.filter(alias_id__in=pks)
+
+
+class ActorWord(NameWord):
+    """A word key of an actor's name, slug or alias (articles/namekeys.py): what suggestions
+    match. An alias's words go with the alias."""
+
+    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="+")
+    alias = models.ForeignKey(ActorAlias, on_delete=models.CASCADE, null=True, related_name="+")
 
 
 class Source(models.Model):

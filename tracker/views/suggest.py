@@ -31,11 +31,13 @@ def _suggestions(request: HttpRequest, find: Callable[[str], list[dict[str, str]
 
 @require_safe
 def actors(request: HttpRequest) -> JsonResponse:
-    """Actors whose name, slug or an alias contains q: [{"slug", "name"}, ...], at most 10."""
+    """Actors a word of whose name or alias (or whose slug) starts with q, folded (case and
+    accents do not count): [{"slug", "name"}, ...] by name, at most 10."""
     return _suggestions(request, suggest_actors)
 
 
 @require_safe
 def outlets(request: HttpRequest) -> JsonResponse:
-    """Outlets whose name or slug contains q: [{"slug", "name"}, ...], at most 10."""
+    """Outlets a word of whose name (or whose slug) starts with q, folded: [{"slug", "name"},
+    ...] by name, at most 10."""
     return _suggestions(request, suggest_outlets)

@@ -1,5 +1,6 @@
 """The filter form's suggestions (/suggest/actors/, /suggest/outlets/): names, aliases and
-slugs containing what is typed, a fixed number of queries, and the form's datalists."""
+slugs with a word starting with what is typed, a fixed number of queries, and the form's
+datalists (more in tests/tracker/test_names.py)."""
 
 from __future__ import annotations
 
@@ -47,7 +48,7 @@ def test_a_suggestion_is_one_query_and_at_most_ten(
 ):
     if size:
         grow(newsroom, size)
-    with django_assert_num_queries(1):  # the matching actors (names, slugs, aliases), 10 at most
+    with django_assert_num_queries(1):  # the actors with a word key in range, 10 at most
         found = results(client, "/suggest/actors/?q=actor")
     assert len(found) == min(size, 10)
     with django_assert_num_queries(1):
