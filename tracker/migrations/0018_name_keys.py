@@ -29,7 +29,7 @@ def fill_keys(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tracker', '0015_actor_month_counts'),
+        ('tracker', '0017_attribution_source_claims'),
     ]
 
     operations = [
