@@ -284,7 +284,10 @@ class ClaimQuerySet(models.QuerySet):
         than WALK_FROM; then, for an actor many claims are about, the newest claims walked in
         order until `limit` of them are about it (stopping early), and for one few are about,
         those few read and sorted (a walk would pass every claim)."""
-        through = self.model._meta.get_field("about").remote_field.through
+        field = self.model._meta.get_field("about")
+        assert isinstance(field, models.ManyToManyField)  # the claim's actors it is about
+        through = field.remote_field.through
+        assert through is not None  # Django makes one where none is named
         links = through._default_manager.filter(actor_id__in=actor_ids)
         if links[:WALK_FROM].count() < WALK_FROM:
             return list(self.filter(pk__in=links.values("claim_id"))[:limit])
