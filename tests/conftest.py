@@ -50,6 +50,13 @@ def span_of(body: str, passage: str) -> dict[str, int]:
 
 
 @pytest.fixture(autouse=True)
+def _quick_password_hashing(settings):
+    """Each account with a password, and each sign-in, hashes one: the production hasher's
+    deliberate slowness (most of a second each) is not what any test measures."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _no_token_failures_carried_over():
     """Wrong API tokens are counted per address in the cache, which outlives a test: each test
     starts with none, so a few bad tokens in earlier tests never lock a later one out."""

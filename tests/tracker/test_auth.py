@@ -29,13 +29,6 @@ LOGIN = reverse("admin:login")
 WRITE = "/api/articles/"
 
 
-@pytest.fixture(autouse=True)
-def quick_hashing(settings):
-    # Each sign-in hashes a password (a wrong one, an unknown account's too): the production
-    # hasher's deliberate slowness is not what these tests measure.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def auth_log(caplog) -> pytest.LogCaptureFixture:
     caplog.set_level(logging.INFO, logger="tracker.auth")

@@ -33,8 +33,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Q, Sum
 
 from tracker.choices import RESPONSES, SourceTie
 from tracker.counters import reach
@@ -155,18 +154,19 @@ class Deltas:
 # -- Claims: recomputed from their own attributions -----------------------------------------
 
 
-def _claim_totals() -> dict:
-    rows = Attribution.objects.filter(claim=OuterRef("pk")).order_by().values("claim")
-
-    def total(rows, aggregate) -> Coalesce:
-        query = rows.annotate(n=aggregate).values("n")
-        return Coalesce(Subquery(query, output_field=IntegerField()), Value(0))
-
-    return {
-        "attribution_total": total(rows, Count("pk")),
-        "source_total": total(rows, Count("source", distinct=True)),
-        "response_total": total(rows.filter(stance__in=RESPONSES), Count("pk")),
-    }
+# Each claim's columns from its own attributions (the claim's index on attributions answers
+# each): raw SQL, as the writer's path runs it for every save. Constants, not input.
+_CLAIM_TOTALS_SQL = (
+    "UPDATE tracker_claim SET"
+    " attribution_total = (SELECT COUNT(*) FROM tracker_attribution a"
+    " WHERE a.claim_id = tracker_claim.id),"
+    " source_total = (SELECT COUNT(DISTINCT a.source_id) FROM tracker_attribution a"
+    " WHERE a.claim_id = tracker_claim.id),"
+    " response_total = (SELECT COUNT(*) FROM tracker_attribution a"
+    f" WHERE a.claim_id = tracker_claim.id AND a.stance IN ({_RESPONSES_SQL}))"
+    " WHERE tracker_claim.id IN ({ids})"
+)
+_CLAIMS_AT_ONCE = 500  # ids bound in one statement (SQLite caps a statement's parameters)
 
 
 def recount_claims(claim_ids: Iterable[int], *, using: str = DEFAULT_DB_ALIAS) -> None:
@@ -186,8 +186,10 @@ def recount_claims(claim_ids: Iterable[int], *, using: str = DEFAULT_DB_ALIAS) -
         if busy:
             transaction.on_commit(lambda: recount_claims(busy, using=using), using)
         ids = free
-    if ids:
-        Claim.objects.using(using).filter(pk__in=ids).update(**_claim_totals())
+    with conn.cursor() as cursor:
+        for start in range(0, len(ids), _CLAIMS_AT_ONCE):
+            chunk = ids[start : start + _CLAIMS_AT_ONCE]
+            cursor.execute(_CLAIM_TOTALS_SQL.format(ids=", ".join(["%s"] * len(chunk))), chunk)
 
 
 # -- Folding the insert-only rows -------------------------------------------------------------
