@@ -7,6 +7,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 
 from articles.models import Article, Outlet
 from bench.corpus import Sizes, generate
@@ -30,11 +31,14 @@ def snapshot() -> list:
     return tables
 
 
-def delete_all() -> None:
-    for model in (Attribution, Claim, Article, Outlet, Source):
-        model.objects.all().delete()
-    Actor.objects.update(parent=None)  # a parent is protected while it has children
-    Actor.objects.all().delete()
+def generated(seed: int) -> list:
+    """The archive this seed gives in an empty database, rolled back once read (the generator
+    numbers rows from the largest id in each table, so each run starts from the same ids)."""
+    with transaction.atomic():
+        generate(sizes=SIZES, seed=seed, chunk=64)
+        rows = snapshot()
+        transaction.set_rollback(True)
+    return rows
 
 
 def test_it_generates_the_sizes_asked_for():
@@ -46,21 +50,18 @@ def test_it_generates_the_sizes_asked_for():
 
 
 def test_the_same_seed_gives_the_same_archive():
-    generate(sizes=SIZES, seed=7, chunk=64)
-    first = snapshot()
-    delete_all()
-    generate(sizes=SIZES, seed=7, chunk=64)
-    second = snapshot()
-    assert first == second
-    delete_all()
-    generate(sizes=SIZES, seed=8, chunk=64)
-    assert snapshot() != first
+    first = generated(7)
+    assert first and all(first)
+    assert generated(7) == first
+    assert generated(8) != first
 
 
 def test_every_span_rests_on_its_sentence_and_every_row_passes_the_model_checks():
     generate(sizes=SIZES, seed=1)
     for attribution in Attribution.objects.select_related("article"):
-        attribution.full_clean()
+        # The database enforced the table's constraints when the rows went in; the model's
+        # field and span checks are the ones a bulk writer could get past.
+        attribution.full_clean(validate_constraints=False)
         if attribution.quote:
             assert attribution.quote in attribution.passage
 
