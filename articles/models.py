@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.db import models
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from articles.links import detail_url
 from articles.namekeys import NameKeyed, NameKeyedQuerySet, NameWord, word_rows
 from articles.suggest.results import ANONYMITIES, STANCES
 from articles.text import normalise_text
@@ -100,7 +100,7 @@ class Article(models.Model):
 
     def get_absolute_url(self) -> str:
         # A URL name, not an import: articles does not depend on tracker's code.
-        return reverse("tracker:article_detail", args=[self.pk])
+        return detail_url("tracker:article_detail", self.pk)
 
 
 class SuggestedAttribution(models.Model):

@@ -6,9 +6,9 @@ from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from articles.links import detail_url
 from articles.namekeys import NameKeyed, NameKeyedQuerySet, NameWord, word_rows
 from articles.slugs import unique_slug
 from tracker.choices import ActorKind, Anonymity, SourceKind, SourceTie
@@ -75,7 +75,7 @@ class Actor(NameKeyed):
                 self._move_descendants(old_path)
 
     def get_absolute_url(self) -> str:
-        return reverse("tracker:actor_detail", kwargs={"slug": self.slug})
+        return detail_url("tracker:actor_detail", self.slug, kwarg="slug")
 
     def new_words(self) -> list[NameWord]:
         return word_rows(ActorWord, {"actor_id": self.pk}, self.name, self.slug)
@@ -231,7 +231,7 @@ class Source(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("tracker:source_detail", args=[self.pk])
+        return detail_url("tracker:source_detail", self.pk)
 
     @property
     def default_anonymity(self) -> str:

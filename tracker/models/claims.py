@@ -10,11 +10,11 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 from simple_history.models import HistoricalRecords
 
+from articles.links import detail_url
 from articles.models import Article
 from articles.slugs import unique_slug
 from tracker import partial_dates, spans
@@ -144,7 +144,7 @@ class Claim(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("tracker:claim_detail", args=[self.pk])
+        return detail_url("tracker:claim_detail", self.pk)
 
 
 class Attribution(models.Model):
