@@ -162,10 +162,17 @@ class _AfterCommit:
 def _pending(connection: BaseDatabaseWrapper) -> _AfterCommit | None:
     """This transaction's collector that stands as long as the current savepoint does."""
     current = set(connection.savepoint_ids)
+    entries = connection.run_on_commit
+    # Where the last one was put: every other write of a long transaction (an import) finds it
+    # there, instead of reading through every callback registered since.
+    index, known = getattr(connection, "_generation_collector", (-1, None))
+    if 0 <= index < len(entries) and entries[index][1] is known and entries[index][0] <= current:
+        return known
     # Each entry is (savepoint ids, function, robust): indexed, as the stubs still list two items.
-    for entry in reversed(connection.run_on_commit):
-        sids, func = entry[0], entry[1]
+    for index in range(len(entries) - 1, -1, -1):
+        sids, func = entries[index][0], entries[index][1]
         if isinstance(func, _AfterCommit) and sids <= current:
+            connection._generation_collector = (index, func)  # type: ignore[attr-defined]
             return func
     return None
 
@@ -178,6 +185,8 @@ def _after_commit(connection: BaseDatabaseWrapper, labels: Iterable[str]) -> Non
     if pending is None:
         pending = _AfterCommit()
         transaction.on_commit(pending, using=connection.alias, robust=True)
+        entry = len(connection.run_on_commit) - 1
+        connection._generation_collector = (entry, pending)  # type: ignore[attr-defined]
     pending.labels.update(labels)
 
 

@@ -223,6 +223,32 @@ def test_orm_writes_move_generations_once_the_transaction_commits(newsroom):
     assert all(a != b for a, b in zip(generations(names), before, strict=True))
 
 
+@committed
+def test_a_write_after_a_rolled_back_savepoint_still_moves_its_generation(newsroom):
+    # The transaction's first write, in a savepoint that rolls back, takes its collector with
+    # it; the writes after it need a new one, found again however many callbacks come between.
+    names = ["articles.outlet", "tracker.attribution"]
+    before = generations(names)
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                Outlet.objects.create(name="Gone", slug="gone")
+                raise RuntimeError("roll the savepoint back")
+        except RuntimeError:
+            pass
+        for count in range(2, 30):  # each save adds callbacks of its own after the collector
+            Attribution.objects.filter(pk=newsroom.denial.pk).update(count=count)
+            newsroom.denial.refresh_from_db()
+            newsroom.denial.count = count + 1
+            newsroom.denial.save()
+        pending = [e[1] for e in connection.run_on_commit if isinstance(e[1], caching._AfterCommit)]
+        assert len(pending) == 1
+        assert pending[0].labels >= {"tracker.attribution"}
+        assert generations(names) == before
+    after = generations(names)
+    assert after[1] != before[1]
+
+
 def _tables_read(sql: str) -> set[str]:
     return {
         table
