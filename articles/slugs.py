@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db import models
+from django.db import connections, models
 from django.utils.text import slugify
 
 
@@ -18,7 +18,11 @@ def unique_slug(model: type[models.Model], text: str, *, max_length: int | None 
     # Every slug a suffix could collide with starts with the base cut for the longest suffix.
     prefix = base[: max_length - 8]
     rows = model._default_manager.filter(slug__startswith=prefix)
-    taken = set(rows.values_list("slug", flat=True))
+    if connections[rows.db].vendor == "sqlite":
+        # SQLite's LIKE folds case, so it reads every slug; the same slugs as a range of the
+        # slug's index (compared byte by byte; no character sorts after U+10FFFF).
+        rows = rows.filter(slug__gte=prefix, slug__lt=prefix + chr(0x10FFFF))
+    taken = set(rows.order_by().values_list("slug", flat=True))
     slug, n = base, 2
     while slug in taken:
         suffix = f"-{n}"
