@@ -18,6 +18,7 @@ from articles.text import normalise_text, normalised_offset
 from tracker import partial_dates, spans
 from tracker.api.serializers import _SLUG, MAX_ID, MAX_INT  # MAX_INT: PostgreSQL's int ceiling
 from tracker.counters import attributions_added
+from tracker.credibility.records import attribution_changed
 from tracker.dates import follow_first_reports
 from tracker.models import (
     Anonymity,
@@ -321,4 +322,8 @@ class ArticleWriteSerializer(serializers.Serializer):
             attributions_added([row.pk for row in rows])
             # A claim was first reported by its earliest article (unless an editor set it).
             follow_first_reports(claim_ids={row.claim_id for row in rows})
+            # Statements on rated claims move their sources' track records.
+            attribution_changed(
+                source_ids={row.source_id for row in rows}, claim_ids={row.claim_id for row in rows}
+            )
         return article

@@ -13,8 +13,9 @@ from django.test import Client
 
 from articles.models import Article
 from tests.conftest import BODY
+from tracker import credibility
 from tracker.api.auth import create_token
-from tracker.models import Attribution, Claim
+from tracker.models import Attribution, Claim, Source, TrackRecord, Verdict
 
 pytestmark = pytest.mark.django_db
 
@@ -562,3 +563,28 @@ def test_a_claim_text_that_repeats_a_claim_given_by_id_at_the_same_place_is_refu
     errors = post(api, data, 400)["errors"]
     assert list(errors) == ["attributions.2.stance"], errors
     assert nothing_written(before)
+
+
+def test_an_article_citing_a_rated_claim_moves_its_sources_records(api, newsroom):
+    # The claim is refuted; in the article a source with no record yet asserts it. Its record
+    # and its actors' then are what counting everything again gives.
+    rater = User.objects.create_user("rater")
+    Verdict.objects.create(
+        claim=newsroom.claim, rating="refuted", explanation="No.", rated_by=rater
+    )
+    analyst = Source.objects.create(
+        name="Defence analyst", slug="defence-analyst", kind="person", actor=newsroom.ministry
+    )
+
+    def records() -> set[tuple]:
+        fields = [f.attname for f in TrackRecord._meta.concrete_fields]
+        fields = [f for f in fields if f not in ("id", "updated_at")]
+        return set(TrackRecord.objects.values_list(*fields))
+
+    data = article(newsroom)
+    data["attributions"][1].update(source=analyst.pk, stance="asserts")
+    post(api, data, 201)
+    kept = records()
+    assert TrackRecord.objects.filter(source=analyst, against_count=1).exists()
+    credibility.recompute_all()
+    assert kept == records()
