@@ -40,7 +40,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from functools import cache as memoize
 from functools import wraps
-from typing import Any
+from typing import Any, cast
 
 from django.apps import apps
 from django.core.cache import cache
@@ -167,7 +167,7 @@ def _pending(connection: BaseDatabaseWrapper) -> _AfterCommit | None:
     # there, instead of reading through every callback registered since.
     index, known = getattr(connection, "_generation_collector", (-1, None))
     if 0 <= index < len(entries) and entries[index][1] is known and entries[index][0] <= current:
-        return known
+        return cast(_AfterCommit, known)
     # Each entry is (savepoint ids, function, robust): indexed, as the stubs still list two items.
     for index in range(len(entries) - 1, -1, -1):
         sids, func = entries[index][0], entries[index][1]

@@ -32,6 +32,7 @@ def test_slugs_that_only_sort_near_do_not_count():
 
 def test_a_long_text_is_cut_to_the_field_and_numbered_within_it():
     limit = Claim._meta.get_field("slug").max_length
+    assert limit is not None
     text = "word " * 200
     first = unique_slug(Claim, text)
     assert len(first) <= limit
