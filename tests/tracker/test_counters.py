@@ -302,3 +302,23 @@ def test_an_article_written_through_the_api_is_counted(editor_client, newsroom):
     assert response.status_code == 201, response.content[:500]
     assert Claim.objects.get(pk=newsroom.claim.pk).attribution_total == 4
     assert_counts_agree()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_fold_that_fails_after_the_commit_is_logged_and_the_counts_still_agree(
+    newsroom, monkeypatch, caplog
+):
+    # The write has committed when the rows are folded: a failure there (a lost connection, a
+    # lock timeout) must not turn the editor's saved edit into an error page.
+    def fails(**kwargs):
+        raise DatabaseError("the fold failed")
+
+    monkeypatch.setattr(counters, "compact", fails)
+    with transaction.atomic():
+        added = Attribution.objects.create(
+            claim=newsroom.claim, source=newsroom.spokesman, article=newsroom.article,
+            stance="asserts", **span_of(BODY, ASSERTION),
+        )  # fmt: skip
+    assert Attribution.objects.filter(pk=added.pk).exists()
+    assert "the fold failed" in caplog.text
+    assert_counts_agree()

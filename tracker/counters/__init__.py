@@ -148,7 +148,11 @@ class Deltas:
         actors = sorted({row.actor_id for row in actor_rows} | {row.actor_id for row in month_rows})
         outlets = {row.outlet_id for row in tally_rows}
         if actors or outlets:
-            transaction.on_commit(lambda: compact(actor_ids=actors, outlet_ids=outlets), using)
+            # After the commit, the write stands whatever happens here: a fold that fails is
+            # logged, not raised at the editor (the unfolded rows still sum to the counts).
+            transaction.on_commit(
+                lambda: compact(actor_ids=actors, outlet_ids=outlets), using, robust=True
+            )
 
 
 # -- Claims: recomputed from their own attributions -----------------------------------------
@@ -184,7 +188,7 @@ def recount_claims(claim_ids: Iterable[int], *, using: str = DEFAULT_DB_ALIAS) -
             free = [row[0] for row in cursor.fetchall()]
         busy = set(ids) - set(free)
         if busy:
-            transaction.on_commit(lambda: recount_claims(busy, using=using), using)
+            transaction.on_commit(lambda: recount_claims(busy, using=using), using, robust=True)
         ids = free
     with conn.cursor() as cursor:
         for start in range(0, len(ids), _CLAIMS_AT_ONCE):
