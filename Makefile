@@ -59,8 +59,13 @@ run: setup
 	$(BIN)/python manage.py ensure_editor
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# One test process per core (pytest-xdist; TEST_WORKERS=0 runs the suite in this process alone).
+# `--dist load` hands each process its tests in the suite's order, so the tests that commit and
+# then empty the database still run after the others in every process, as pytest-django orders
+# them (work stealing would not keep that order).
+TEST_WORKERS ?= auto
 test: setup browser
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist load $(PYTEST_ARGS)
 
 # The browser tests drive Debian's Chromium; installed here when this user may (root on Debian).
 # The accessibility tests run axe-core, pinned, from the npm registry into .e2e/ (git-ignored):
