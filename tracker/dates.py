@@ -23,6 +23,7 @@ from simple_history.utils import bulk_update_with_history
 from articles.history import current_user, reason_with
 from articles.models import Article
 from tracker.models import Attribution, Claim, Response
+from tracker.sqlparams import id_blocks
 
 FOLLOWS = "first-reported date follows the earliest article"
 
@@ -51,19 +52,18 @@ def earliest_article_date(claim_id: int | None) -> datetime.date | None:
 def _moving(claim_ids: set[int]) -> list[int]:
     """Of these claims, those whose date differs from their earliest article's, editor-set ones
     aside: one plain query, as every attribution save asks it and most move nothing."""
-    if not claim_ids:
-        return []
-    ids = sorted(claim_ids)
-    marks = ", ".join(["%s"] * len(ids))
+    moving = []
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT c.id FROM tracker_claim c JOIN (SELECT a.claim_id, MIN(r.published_on) AS day"
-            " FROM tracker_attribution a JOIN articles_article r ON r.id = a.article_id"
-            f" WHERE a.claim_id IN ({marks}) GROUP BY a.claim_id) e ON e.claim_id = c.id"
-            " WHERE NOT c.first_reported_by_editor AND c.first_reported_on <> e.day",
-            ids,
-        )
-        return [row[0] for row in cursor.fetchall()]
+        for marks, block in id_blocks(claim_ids):
+            cursor.execute(
+                "SELECT c.id FROM tracker_claim c JOIN (SELECT a.claim_id, MIN(r.published_on)"
+                " AS day FROM tracker_attribution a JOIN articles_article r ON r.id = a.article_id"
+                f" WHERE a.claim_id IN ({marks}) GROUP BY a.claim_id) e ON e.claim_id = c.id"
+                " WHERE NOT c.first_reported_by_editor AND c.first_reported_on <> e.day",
+                block,
+            )
+            moving += [row[0] for row in cursor.fetchall()]
+    return moving
 
 
 def follow_first_reports(

@@ -38,6 +38,7 @@ from django.db.models import Q, Sum
 from tracker.choices import RESPONSES, SourceTie
 from tracker.counters import reach
 from tracker.models import ActorMonthCount, ActorStanceCount, Attribution, AttributionTally, Claim
+from tracker.sqlparams import id_blocks
 
 _RESPONSES_SQL = ", ".join(f"'{stance}'" for stance in RESPONSES)  # constants, not input
 
@@ -170,7 +171,6 @@ _CLAIM_TOTALS_SQL = (
     f" WHERE a.claim_id = tracker_claim.id AND a.stance IN ({_RESPONSES_SQL}))"
     " WHERE tracker_claim.id IN ({ids})"
 )
-_CLAIMS_AT_ONCE = 500  # ids bound in one statement (SQLite caps a statement's parameters)
 
 
 def recount_claims(claim_ids: Iterable[int], *, using: str = DEFAULT_DB_ALIAS) -> None:
@@ -191,9 +191,8 @@ def recount_claims(claim_ids: Iterable[int], *, using: str = DEFAULT_DB_ALIAS) -
             transaction.on_commit(lambda: recount_claims(busy, using=using), using, robust=True)
         ids = free
     with conn.cursor() as cursor:
-        for start in range(0, len(ids), _CLAIMS_AT_ONCE):
-            chunk = ids[start : start + _CLAIMS_AT_ONCE]
-            cursor.execute(_CLAIM_TOTALS_SQL.format(ids=", ".join(["%s"] * len(chunk))), chunk)
+        for marks, block in id_blocks(ids):
+            cursor.execute(_CLAIM_TOTALS_SQL.format(ids=marks), block)
 
 
 # -- Folding the insert-only rows -------------------------------------------------------------
