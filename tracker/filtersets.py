@@ -47,8 +47,11 @@ from tracker.models import (
 from tracker.models.verdicts import TrackRecordQuerySet
 from tracker.querysets import AmongSelected, spoken_for
 
-# A search matching more claims than this stays a subquery (see filter_q).
-SEARCH_CAP = 100_000
+# A search matching more claims than this stays a subquery (see filter_q). Sending the ids back
+# is faster up to a large share of the claims: at 1M claims, 287,000 ids took 1.4 s on
+# PostgreSQL and 0.8 s on SQLite against 2.6 and 2.3 s as a subquery; all 1M, 3.0 s against 2.4
+# on PostgreSQL. The cap also bounds the list one request holds.
+SEARCH_CAP = 300_000
 # Up to this many matching claims are looked up by id (see AttributionFilterSet.claims).
 CLAIM_IDS_CAP = 10_000
 
