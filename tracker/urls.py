@@ -34,6 +34,7 @@ COUNTERS = (
     "tracker.ActorStanceCount",
     "tracker.ActorMonthCount",
     "tracker.AttributionTally",
+    "tracker.ClaimTally",
     "tracker.ActorReach",
 )
 ABOUT = Claim.about.through  # the actors a claim is about

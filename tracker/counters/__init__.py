@@ -10,7 +10,8 @@ moves in the tree, an article to another outlet or date, or a claim to another s
   attributions of its own sources and of its whole sub-tree (ActorStanceCount), and its own
   by the month of their articles (ActorMonthCount, the actor page's timeline);
 - the attributions by stance, anonymity, claim status and outlet (AttributionTally), from
-  which the unfiltered claim list takes its facets;
+  which the unfiltered claim list takes its facets, and the claims in all (ClaimTally,
+  claims_total.py: kept when a claim is created or deleted), its total;
 - each attribution once for every actor it counts for, with its stance, tie and date
   (ActorReach, reach.py), from which the actor page reads its newest rows of each stance.
 
@@ -36,7 +37,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Q, Sum
 
 from tracker.choices import RESPONSES, SourceTie
-from tracker.counters import reach
+from tracker.counters import claims_total, reach
 from tracker.models import ActorMonthCount, ActorStanceCount, Attribution, AttributionTally, Claim
 from tracker.sqlparams import id_blocks
 
@@ -305,12 +306,14 @@ def recount(
     using: str = DEFAULT_DB_ALIAS,
     progress: Callable[[int, int], object] | None = None,
     with_reach: bool = True,
+    with_total: bool = True,
 ) -> Recounted:
     """Every count from the attributions themselves, in one transaction (bulk writers call it).
 
     Raw SQL over the tables, so a migration can run it too; a few GROUP BYs whatever the size,
     and the actor reach rows (reach.py) written again unless `with_reach` is false (they are
-    checked apart, and the migrations before 0016 have no such table).
+    checked apart, and the migrations before 0016 have no such table), and the claims' total
+    (claims_total.py) unless `with_total` is false (the migrations before 0019 have none).
     `progress` hears (steps done, RECOUNT_STEPS) after each.
     """
     conn = connections[using]
@@ -382,6 +385,8 @@ def recount(
         )
         cursor.execute("SELECT COUNT(*) FROM tracker_claim")
         claims = cursor.fetchone()[0]
+        if with_total:
+            claims_total.recount(cursor)
         step(4)
         reach_rows = reach.rebuild(cursor) if with_reach else None
         step(5)
@@ -397,13 +402,17 @@ def differences(*, using: str = DEFAULT_DB_ALIAS) -> list[str]:
     kept_tally = _tally_counts(using)
     kept_months = _month_counts(using)
     kept_claims = {pk: (a, s, r) for pk, a, s, r in _claim_rows(using)}
+    kept_total = claims_total.claims_total(using=using)
     with transaction.atomic(using=using):
         recount(using=using, with_reach=False)
         fresh_actors = _actor_counts(using)
         fresh_tally = _tally_counts(using)
         fresh_months = _month_counts(using)
         fresh_claims = {pk: (a, s, r) for pk, a, s, r in _claim_rows(using)}
+        fresh_total = claims_total.claims_total(using=using)
         transaction.set_rollback(True, using=using)
+    if kept_total != fresh_total:
+        problems.append(f"claims in all: kept {kept_total}, counted {fresh_total}")
     for name, kept, fresh in (
         ("actor", kept_actors, fresh_actors),
         ("facet", kept_tally, fresh_tally),
@@ -461,3 +470,4 @@ def connect() -> None:
     from tracker.counters import signals
 
     signals.connect()
+    claims_total.connect()

@@ -6,10 +6,11 @@ from django.db import migrations, models
 
 def recount(apps, schema_editor):
     # Every count of the data already there (by tie, by month): the raw-SQL recount that bulk
-    # writers call (the actor reach rows are written by 0016, which makes their table).
+    # writers call (the actor reach rows are written by 0016, the claims' total by 0019, which
+    # make their tables).
     from tracker.counters import recount
 
-    recount(using=schema_editor.connection.alias, with_reach=False)
+    recount(using=schema_editor.connection.alias, with_reach=False, with_total=False)
 
 
 class Migration(migrations.Migration):

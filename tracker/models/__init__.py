@@ -16,6 +16,7 @@ from tracker.models.counters import (
     ActorReach,
     ActorStanceCount,
     AttributionTally,
+    ClaimTally,
 )
 from tracker.models.links import ClaimLink
 from tracker.models.verdicts import Evidence, TrackRecord, Verdict
@@ -34,6 +35,7 @@ __all__ = [
     "Claim",
     "ClaimLink",
     "ClaimStatus",
+    "ClaimTally",
     "Evidence",
     "Rating",
     "Response",

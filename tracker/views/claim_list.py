@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from tracker.choices import RESPONSES_GROUP, STANCE_FILTER_CHOICES, Stance
+from tracker.counters.claims_total import claims_total
 from tracker.filtersets import CLAIM_IDS_CAP, AttributionFilterSet
 from tracker.models import (
     Anonymity,
@@ -97,11 +98,11 @@ def _total(filterset: AttributionFilterSet) -> tuple[int, bool]:
     """How many claims match, and whether there are more than that (past CLAIM_IDS_CAP).
 
     Filtered, the distinct claim ids that claims() read (no query of its own; a COUNT over
-    every claim with an EXISTS each walked the whole claims table); unfiltered, the claims.
-    Call after filterset.claims().
+    every claim with an EXISTS each walked the whole claims table); unfiltered, the claims'
+    kept total (tracker/counters/claims_total.py). Call after filterset.claims().
     """
     if not filterset.is_filtered:
-        return Claim.objects.count(), False
+        return claims_total(), False
     if filterset.claim_ids is None:
         return CLAIM_IDS_CAP, True
     return len(filterset.claim_ids), False
