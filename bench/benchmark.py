@@ -50,6 +50,7 @@ class Target:
     server: str = "app"
     export: bool = False  # measured as one whole download: rows/s and the worker's memory
     single_client: bool = False  # also measured with one connection (latency targets)
+    random_claims: bool = False  # each request a claim page picked at random (none kept)
 
 
 def _env(database: str, claims: int, work: Path) -> dict[str, str]:
@@ -216,7 +217,13 @@ def pick_targets(env: dict[str, str]) -> tuple[list[Target], dict]:
             middle = Claim.objects.order_by("-first_reported_on", "-id")[total // 2]
             from tracker.pagination import encode
             cursor = encode([middle.first_reported_on, middle.pk])  # the list's own cursor
+            # Claims to ask for at random: ids drawn from the whole range, those that exist.
+            import random
+            low, high = Claim.objects.order_by("pk")[0].pk, Claim.objects.order_by("-pk")[0].pk
+            drawn = random.Random(3).sample(range(low, high + 1), min(20000, high - low + 1))
+            some = list(Claim.objects.filter(pk__in=drawn).values_list("pk", flat=True))
             print(json.dumps({
+                "random_claims": some,
                 "actor": root.slug, "actor_path": root.path, "claim": claim.pk,
                 "cookie": f"sessionid={client.cookies['sessionid'].value}",
                 "cursor": cursor, "position": total // 2,
@@ -236,6 +243,11 @@ def pick_targets(env: dict[str, str]) -> tuple[list[Target], dict]:
         Target("CSV export, every attribution", "/claims/?format=csv", export=True),
         Target("JSON export, the actor's", f"/claims/?actor={actor}&format=json", export=True),
         Target("claim page", f"/claims/{info['claim']}/", single_client=True),
+        Target(
+            f"claim pages at random (from {len(info['random_claims']):,} claims)",
+            f"/claims/{info['claim']}/",
+            random_claims=True,
+        ),
         Target("actor page", f"/actors/{actor}/"),
         Target("API list (claims, actor)", f"/api/claims/?actor={actor}"),
         Target(
@@ -395,6 +407,18 @@ def _serve_and_measure(database, run, gunicorn, env, port, targets, info, querie
                      "queries": queries.get(target.path), **measure_export(url, server.pid)}
                 )  # fmt: skip
                 continue
+            if target.random_claims:
+                log(f"{database}: {target.name}")
+                measured = wrk(
+                    url, duration=run.duration, connections=run.connections, cookie=None,
+                    script=_random_claims_script(script, info["random_claims"]),
+                )  # fmt: skip
+                run.results.append(
+                    Result(database, target.name, "/claims/<random>/", measured["rps"],
+                           measured["p50"], measured["p95"], measured["p99"], measured["errors"],
+                           None, cold_ms=cold_ms.get(target.path))
+                )  # fmt: skip
+                continue
             headers = {"Cookie": info["cookie"]} if target.cookie else {}
             try:  # the first request fills caches, as on a running server
                 request = urllib.request.Request(url, headers=headers)
@@ -425,6 +449,18 @@ def _serve_and_measure(database, run, gunicorn, env, port, targets, info, querie
                     Result(database, target.name, target.path, one["rps"], one["p50"],
                            one["p95"], one["p99"], one["errors"])
                 )  # fmt: skip
+
+
+def _random_claims_script(latency: Path, ids: list[int]) -> Path:
+    """wrk's script that asks for one of these claims' pages at random, then reports."""
+    script = latency.with_name("random_claims.lua")
+    listed = ",".join(str(pk) for pk in ids)
+    script.write_text(
+        f"math.randomseed(7)\nlocal ids = {{{listed}}}\n"
+        'request = function()\n  return wrk.format("GET", "/claims/" .. ids[math.random(#ids)]'
+        ' .. "/")\nend\n' + latency.read_text()
+    )
+    return script
 
 
 def _datasette(run, env, info, script, datasette, log, writer, facts) -> None:

@@ -217,6 +217,11 @@ def _targets(run: Run) -> list[str]:
             )
             row(f"{database}: claim page p99 < 100 ms at {run.connections} clients",
                 f"{page.p99_ms:.1f} ms", page.p99_ms < 100)  # fmt: skip
+        drawn = _find(run.results, database, "claim pages at random")
+        if drawn and bare and bare.requests_per_second:
+            share = drawn.requests_per_second / bare.requests_per_second
+            row(f"{database}: claim pages at random (none kept) >= 20% of the bare view's req/s",
+                f"{share:.0%}", share >= 0.2 and not drawn.errors)  # fmt: skip
         first = _find(run.results, database, "claim list: page 1")
         deep = _find(run.results, database, "claim list: page at")
         if first and deep and deep.requests_per_second:
