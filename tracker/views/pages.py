@@ -30,7 +30,7 @@ from tracker.models import (
     TrackRecord,
     Verdict,
 )
-from tracker.querysets import spoken_for
+from tracker.querysets import spoken_for, summarize_sourcing
 from tracker.templatetags.tracker_tags import claims_in_order
 from tracker.views.errors import BadParameters, bad_request
 
@@ -112,7 +112,7 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "claim": claim,
             "groups": groups,
-            "summary": claim.attributions.sourcing_summary(),
+            "summary": summarize_sourcing(attributions),
             # The claims it answers or is answered by, read from this one (one query).
             "links": [link.seen_from(claim.pk) for link in ClaimLink.objects.touching(claim.pk)],
             "articles": articles,
