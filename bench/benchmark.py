@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import signal
 import subprocess
@@ -27,18 +26,10 @@ from pathlib import Path
 
 from bench import newsroom
 from bench.report import Result, Run, render
+from bench.wrk import LATENCY_LUA, random_claims_script, wrk
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
-LATENCY_LUA = """
-done = function(summary, latency, requests)
-  local errors = summary.errors.connect + summary.errors.read + summary.errors.write
-    + summary.errors.status + summary.errors.timeout
-  io.write(string.format("BENCH %d %f %d %d %d %d %d\\n", summary.requests,
-    summary.duration / 1e6, latency:percentile(50), latency:percentile(95),
-    latency:percentile(99), errors, summary.errors.status))
-end
-"""
 
 
 @dataclass
@@ -172,27 +163,6 @@ def serving(command: list[str], env: dict[str, str], health_url: str) -> Iterato
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
-
-
-def wrk(url: str, *, duration: int, connections: int, cookie: str | None, script: Path) -> dict:
-    command = [
-        "wrk", "-t", "1", "-c", str(connections), "-d", f"{duration}s", "--timeout", "10s",
-        "-s", str(script), url,
-    ]  # fmt: skip
-    if cookie:
-        command[1:1] = ["-H", f"Cookie: {cookie}"]
-    output = subprocess.run(command, check=True, text=True, capture_output=True).stdout
-    match = re.search(r"^BENCH (\d+) ([\d.]+) (\d+) (\d+) (\d+) (\d+) (\d+)$", output, re.M)
-    if not match:
-        raise RuntimeError(f"wrk gave no summary for {url}:\n{output}")
-    requests, seconds, p50, p95, p99, errors, _status = match.groups()
-    return {
-        "rps": int(requests) / float(seconds),
-        "p50": int(p50) / 1000,
-        "p95": int(p95) / 1000,
-        "p99": int(p99) / 1000,
-        "errors": int(errors),
-    }
 
 
 def pick_targets(env: dict[str, str]) -> tuple[list[Target], dict]:
@@ -411,7 +381,7 @@ def _serve_and_measure(database, run, gunicorn, env, port, targets, info, querie
                 log(f"{database}: {target.name}")
                 measured = wrk(
                     url, duration=run.duration, connections=run.connections, cookie=None,
-                    script=_random_claims_script(script, info["random_claims"]),
+                    script=random_claims_script(script, info["random_claims"]),
                 )  # fmt: skip
                 run.results.append(
                     Result(database, target.name, "/claims/<random>/", measured["rps"],
@@ -449,18 +419,6 @@ def _serve_and_measure(database, run, gunicorn, env, port, targets, info, querie
                     Result(database, target.name, target.path, one["rps"], one["p50"],
                            one["p95"], one["p99"], one["errors"])
                 )  # fmt: skip
-
-
-def _random_claims_script(latency: Path, ids: list[int]) -> Path:
-    """wrk's script that asks for one of these claims' pages at random, then reports."""
-    script = latency.with_name("random_claims.lua")
-    listed = ",".join(str(pk) for pk in ids)
-    script.write_text(
-        f"math.randomseed(7)\nlocal ids = {{{listed}}}\n"
-        'request = function()\n  return wrk.format("GET", "/claims/" .. ids[math.random(#ids)]'
-        ' .. "/")\nend\n' + latency.read_text()
-    )
-    return script
 
 
 def _datasette(run, env, info, script, datasette, log, writer, facts) -> None:
