@@ -9,11 +9,18 @@ from django.db import connections, models
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Exists, F, Lookup, OuterRef
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce
 
 from articles.namekeys import NameKeyedQuerySet
 from tracker import search
-from tracker.choices import NOT_PEOPLE, RESPONSES, Anonymity, SourceTie, Stance, expand_stances
+from tracker.choices import (
+    NOT_PEOPLE,
+    RESPONSES,
+    Anonymity,
+    SourceKind,
+    SourceTie,
+    Stance,
+    expand_stances,
+)
 
 
 class ActorLike(Protocol):
@@ -166,44 +173,6 @@ class AttributionQuerySet(models.QuerySet):
         rows = self.order_by().values("stance").annotate(n=models.Count("pk"))
         return {row["stance"]: row["n"] for row in rows}
 
-    def sourcing_summary(self) -> dict[str, int]:
-        """How well something is sourced, in one aggregate query.
-
-        Who spoke to the claim (asserted or denied it: `spoke`) is counted apart from who was
-        asked and did not answer (declined or did not respond: `asked`). people counts the
-        people who asserted or denied it, as the wording stands for them ("five sources" is 5),
-        leaving out documents and unattributed statements, which are nobody; `unspecified`
-        counts their attributions to an unspecified number ("some experts"), each at least two
-        people, so that `people_at_least` is what the text allows one to say for sure.
-        `only_anonymous` says that every assertion rests on anonymous sources.
-        (summarize_sourcing() gives the same from attributions already read.)
-        """
-        Q = models.Q
-        spoke = Q(stance__in=(Stance.ASSERTS, Stance.DENIES))
-        people = spoke & ~Q(anonymity=Anonymity.UNATTRIBUTED) & ~Q(source__kind__in=NOT_PEOPLE)
-        summary = self.aggregate(
-            attributions=models.Count("pk"),
-            sources=models.Count("source", distinct=True),
-            named=models.Count("pk", filter=Q(anonymity=Anonymity.NAMED)),
-            anonymous=models.Count("pk", filter=Q(anonymity=Anonymity.ANONYMOUS)),
-            on_record=models.Count("pk", filter=Q(anonymity=Anonymity.ON_RECORD)),
-            unattributed=models.Count("pk", filter=Q(anonymity=Anonymity.UNATTRIBUTED)),
-            people=Coalesce(models.Sum("count", filter=people), 0),
-            unspecified=models.Count("pk", filter=people & Q(count__isnull=True)),
-            documents=models.Count("pk", filter=Q(source__kind="document")),
-            asserts=models.Count("pk", filter=Q(stance=Stance.ASSERTS)),
-            denies=models.Count("pk", filter=Q(stance="denies")),
-            declined=models.Count("pk", filter=Q(stance="declined")),
-            no_response=models.Count("pk", filter=Q(stance="no_response")),
-            responses=models.Count("pk", filter=Q(stance__in=RESPONSES)),
-            spoke=models.Count("pk", filter=spoke),
-            asked=models.Count("pk", filter=Q(stance__in=(Stance.DECLINED, Stance.NO_RESPONSE))),
-            asserts_anonymous=models.Count(
-                "pk", filter=Q(stance=Stance.ASSERTS, anonymity=Anonymity.ANONYMOUS)
-            ),
-        )
-        return _concluded(summary)
-
     def newest_of_stance(self, stance: str, limit: int) -> AttributionQuerySet:
         """The newest `limit` attributions of one stance: a LIMIT the database stops at early
         (a window over every row ranked them all to keep a few)."""
@@ -324,8 +293,17 @@ class ClaimQuerySet(models.QuerySet):
 
 
 def summarize_sourcing(attributions: Iterable[Any]) -> dict[str, int]:
-    """AttributionQuerySet.sourcing_summary() of attributions already read with their sources
-    (a page that shows them all): the same counts, with no query."""
+    """How well a claim is sourced, from its attributions read with their sources (the claim
+    page shows them all, so no query of its own).
+
+    Who spoke to the claim (asserted or denied it: `spoke`) is counted apart from who was
+    asked and did not answer (declined or did not respond: `asked`). people counts the
+    people who asserted or denied it, as the wording stands for them ("five sources" is 5),
+    leaving out documents and unattributed statements, which are nobody; `unspecified`
+    counts their attributions to an unspecified number ("some experts"), each at least two
+    people, so that `people_at_least` is what the text allows one to say for sure.
+    `only_anonymous` says that every assertion rests on anonymous sources.
+    """
     rows = list(attributions)
     spoke = {Stance.ASSERTS, Stance.DENIES}
     people = [
@@ -339,32 +317,27 @@ def summarize_sourcing(attributions: Iterable[Any]) -> dict[str, int]:
     def count(test) -> int:
         return sum(1 for a in rows if test(a))
 
-    return _concluded(
-        {
-            "attributions": len(rows),
-            "sources": len({a.source_id for a in rows}),
-            "named": count(lambda a: a.anonymity == Anonymity.NAMED),
-            "anonymous": count(lambda a: a.anonymity == Anonymity.ANONYMOUS),
-            "on_record": count(lambda a: a.anonymity == Anonymity.ON_RECORD),
-            "unattributed": count(lambda a: a.anonymity == Anonymity.UNATTRIBUTED),
-            "people": sum(a.count for a in people if a.count is not None),
-            "unspecified": sum(1 for a in people if a.count is None),
-            "documents": count(lambda a: a.source.kind == "document"),
-            "asserts": count(lambda a: a.stance == Stance.ASSERTS),
-            "denies": count(lambda a: a.stance == Stance.DENIES),
-            "declined": count(lambda a: a.stance == Stance.DECLINED),
-            "no_response": count(lambda a: a.stance == Stance.NO_RESPONSE),
-            "responses": count(lambda a: a.stance in RESPONSES),
-            "spoke": count(lambda a: a.stance in spoke),
-            "asked": count(lambda a: a.stance in (Stance.DECLINED, Stance.NO_RESPONSE)),
-            "asserts_anonymous": count(
-                lambda a: a.stance == Stance.ASSERTS and a.anonymity == Anonymity.ANONYMOUS
-            ),
-        }
-    )
-
-
-def _concluded(summary: dict[str, Any]) -> dict[str, Any]:
+    summary = {
+        "attributions": len(rows),
+        "sources": len({a.source_id for a in rows}),
+        "named": count(lambda a: a.anonymity == Anonymity.NAMED),
+        "anonymous": count(lambda a: a.anonymity == Anonymity.ANONYMOUS),
+        "on_record": count(lambda a: a.anonymity == Anonymity.ON_RECORD),
+        "unattributed": count(lambda a: a.anonymity == Anonymity.UNATTRIBUTED),
+        "people": sum(a.count for a in people if a.count is not None),
+        "unspecified": sum(1 for a in people if a.count is None),
+        "documents": count(lambda a: a.source.kind == SourceKind.DOCUMENT),
+        "asserts": count(lambda a: a.stance == Stance.ASSERTS),
+        "denies": count(lambda a: a.stance == Stance.DENIES),
+        "declined": count(lambda a: a.stance == Stance.DECLINED),
+        "no_response": count(lambda a: a.stance == Stance.NO_RESPONSE),
+        "responses": count(lambda a: a.stance in RESPONSES),
+        "spoke": count(lambda a: a.stance in spoke),
+        "asked": count(lambda a: a.stance in (Stance.DECLINED, Stance.NO_RESPONSE)),
+        "asserts_anonymous": count(
+            lambda a: a.stance == Stance.ASSERTS and a.anonymity == Anonymity.ANONYMOUS
+        ),
+    }
     # An unspecified number is more than one: two at least.
     summary["people_at_least"] = summary["people"] + 2 * summary["unspecified"]
     summary["only_anonymous"] = 0 < summary["asserts"] == summary["asserts_anonymous"]

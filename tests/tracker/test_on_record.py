@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 
 from tracker.models import Attribution, Claim
 from tracker.models.claims import anonymity_problem
+from tracker.querysets import summarize_sourcing
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +29,7 @@ def test_the_haftar_spokesman_is_on_the_record_and_not_anonymous(client, seeded)
     assert HAFTAR not in slugs and anonymous > 0
     on_record = client.get("/claims/?anonymity=on_record").context["claims"]
     assert [row.claim.slug for row in on_record] == [HAFTAR]
-    summary = Claim.objects.get(slug=HAFTAR).attributions.sourcing_summary()
+    summary = summarize_sourcing(Claim.objects.get(slug=HAFTAR).attributions.for_list())
     assert (summary["anonymous"], summary["on_record"]) == (0, 1)
 
 

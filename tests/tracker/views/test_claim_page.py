@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.db.models import FETCH_RAISE
+from django.db.models import FETCH_RAISE, Count, Q, Sum
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from tests.conftest import count_queries, grow
+from tracker.choices import NOT_PEOPLE, RESPONSES
 from tracker.models import Attribution, Claim, Source
 from tracker.querysets import summarize_sourcing
 
@@ -105,6 +107,38 @@ def test_the_sourcing_summary_counts_sources_people_and_responses(client, newsro
     assert "rests only on anonymous sources" in summary  # the five are anonymous
 
 
+def counted_by_the_database(claim: Claim) -> dict:
+    """The sourcing summary's counts asked of the database in one aggregate: the oracle."""
+    spoke = Q(stance__in=("asserts", "denies"))
+    people = spoke & ~Q(anonymity="unattributed") & ~Q(source__kind__in=NOT_PEOPLE)
+    summary = claim.attributions.aggregate(
+        attributions=Count("pk"),
+        sources=Count("source", distinct=True),
+        named=Count("pk", filter=Q(anonymity="named")),
+        anonymous=Count("pk", filter=Q(anonymity="anonymous")),
+        on_record=Count("pk", filter=Q(anonymity="on_record")),
+        unattributed=Count("pk", filter=Q(anonymity="unattributed")),
+        people=Coalesce(Sum("count", filter=people), 0),
+        unspecified=Count("pk", filter=people & Q(count__isnull=True)),
+        documents=Count("pk", filter=Q(source__kind="document")),
+        asserts=Count("pk", filter=Q(stance="asserts")),
+        denies=Count("pk", filter=Q(stance="denies")),
+        declined=Count("pk", filter=Q(stance="declined")),
+        no_response=Count("pk", filter=Q(stance="no_response")),
+        responses=Count("pk", filter=Q(stance__in=RESPONSES)),
+        spoke=Count("pk", filter=spoke),
+        asked=Count("pk", filter=Q(stance__in=("declined", "no_response"))),
+        asserts_anonymous=Count("pk", filter=Q(stance="asserts", anonymity="anonymous")),
+    )
+    summary["people_at_least"] = summary["people"] + 2 * summary["unspecified"]
+    summary["only_anonymous"] = 0 < summary["asserts"] == summary["asserts_anonymous"]
+    return summary
+
+
+def summary_of(claim: Claim) -> dict:
+    return summarize_sourcing(claim.attributions.for_list())
+
+
 def test_the_page_summarizes_the_rows_it_read_as_one_aggregate_query_counts_them(newsroom, seeded):
     grow(newsroom, 6)
     # Every kind of row: unspecified numbers, documents, the reporter's voice, each anonymity.
@@ -115,12 +149,12 @@ def test_the_page_summarizes_the_rows_it_read_as_one_aggregate_query_counts_them
     Source.objects.filter(pk=newsroom.opposition_sources.pk).update(kind="unattributed")
     for claim in Claim.objects.all():
         read = list(claim.attributions.for_list())
-        assert summarize_sourcing(read) == claim.attributions.sourcing_summary(), claim.slug
+        assert summarize_sourcing(read) == counted_by_the_database(claim), claim.slug
 
 
 def test_the_summary_counts_no_people_for_documents_or_the_reporters_voice(client, seeded):
     claim = Claim.objects.get(slug="wagner-has-up-to-1200-people-in-libya")
-    summary = claim.attributions.sourcing_summary()
+    summary = summary_of(claim)
     assert summary["documents"] == 1
     assert summary["people"] == 0
     html = page(client, claim)
@@ -200,7 +234,7 @@ def test_the_stance_bar_draws_each_stance_in_proportion_and_says_the_numbers(cli
 
 def test_the_stance_bar_follows_the_counts_of_the_seed_claim(client, seeded):
     claim = Claim.objects.get(slug=WAGNER_HIRING)
-    counts = claim.attributions.sourcing_summary()
+    counts = summary_of(claim)
     total = sum(counts[s] for s in ("asserts", "denies", "declined", "no_response"))
     bar = stance_bar(page(client, claim))
     widths = [float(w) for w in re.findall(r'<rect x="[\d.]+%" width="([\d.]+)%"', bar)]
